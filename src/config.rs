@@ -1,0 +1,222 @@
+//! Site configuration: `handbook.yaml` at the site root, validated as strictly as
+//! front matter (same validator, same messages), then turned into [`Config`].
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::content::schema::{Field, Scope, Ty};
+use crate::content::yaml::{self, Ctx, Split};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+pub const CONFIG_FILE: &str = "handbook.yaml";
+
+pub const LANGUAGES: &[&str] = &["fi", "sv", "en"];
+
+static PHASE: [Field; 2] = [
+    Field {
+        name: "id",
+        ty: Ty::Str,
+        required: true,
+        scope: Scope::All,
+        example: "kehitteilla",
+        doc: "tunniste, jota alkutiedoissa käytetään",
+    },
+    Field { name: "label", ty: Ty::Str, required: true, scope: Scope::All, example: "Kehitteillä", doc: "lukijalle näkyvä nimi" },
+];
+static PHASE_TY: Ty = Ty::Map(&PHASE);
+
+static REPOSITORY: [Field; 2] = [
+    Field {
+        name: "url",
+        ty: Ty::Str,
+        required: true,
+        scope: Scope::All,
+        example: "https://github.com/org/repo",
+        doc: "lähdekoodivaraston osoite",
+    },
+    Field { name: "branch", ty: Ty::Str, required: false, scope: Scope::All, example: "main", doc: "päähaara" },
+];
+
+/// Keys of `handbook.yaml`.
+pub static CONFIG_FIELDS: [Field; 7] = [
+    Field { name: "title", ty: Ty::Str, required: true, scope: Scope::All, example: "Sivuston nimi", doc: "sivuston nimi" },
+    Field { name: "description", ty: Ty::Str, required: false, scope: Scope::All, example: "Kuvaus", doc: "sivuston kuvaus hakukoneille" },
+    Field {
+        name: "base_url",
+        ty: Ty::Str,
+        required: true,
+        scope: Scope::All,
+        example: "https://example.org/",
+        doc: "julkaistun sivuston osoite",
+    },
+    Field {
+        name: "language", ty: Ty::OneOf(LANGUAGES), required: false, scope: Scope::All, example: "fi", doc: "käyttöliittymän kieli"
+    },
+    Field { name: "theme", ty: Ty::Str, required: false, scope: Scope::All, example: "default", doc: "teeman nimi kansiossa themes/" },
+    Field {
+        name: "repository",
+        ty: Ty::Map(&REPOSITORY),
+        required: false,
+        scope: Scope::All,
+        example: "\n  url: https://github.com/org/repo",
+        doc: "lähdevarasto",
+    },
+    Field {
+        name: "phases",
+        ty: Ty::List(&PHASE_TY),
+        required: false,
+        scope: Scope::All,
+        example: "\n  - id: kehitteilla\n    label: Kehitteillä",
+        doc: "kehittämisen vaiheet",
+    },
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhase {
+    id: String,
+    label: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRepository {
+    url: String,
+    branch: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    description: Option<String>,
+    base_url: String,
+    language: Option<String>,
+    theme: Option<String>,
+    repository: Option<RawRepository>,
+    phases: Option<Vec<RawPhase>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Repository {
+    pub url: String,
+    pub branch: String,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub repository: Option<Repository>,
+    /// (id, label) in configured order.
+    pub phases: Vec<(String, String)>,
+}
+
+impl Config {
+    /// The path part of `base_url` without its trailing slash (`""` at a domain root).
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..]).trim_end_matches('/')
+    }
+
+    pub fn phase_label(&self, id: &str) -> Option<&str> {
+        self.phases.iter().find(|(p, _)| p == id).map(|(_, l)| l.as_str())
+    }
+
+    /// Replaces the base URL (from `--base-url`), keeping the invariant of a trailing slash.
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = normalise_base(url);
+    }
+}
+
+fn normalise_base(url: &str) -> String {
+    let mut u = url.trim().to_string();
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    u
+}
+
+fn default_phases() -> Vec<(String, String)> {
+    [("kehitteilla", "Kehitteillä"), ("kehitetty", "Kehitetty"), ("arvioitu", "Arvioitu")]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// Reads and validates `<root>/handbook.yaml`.
+pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::error(CONFIG_FILE, 0, 0, format!("sivuston asetustiedostoa ei voitu lukea ({})", crate::fsutil::io_reason(&e)))
+            .with_help(format!("luo sivuston juureen tiedosto `{CONFIG_FILE}`, jossa on ainakin `title:` ja `base_url:` tai anna oikea kansio valitsimella --root"))
+    })?;
+    parse(&text)
+}
+
+/// Validates configuration text.
+pub fn parse(text: &str) -> Result<Config, Diagnostics> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let split = Split { yaml: text, yaml_line: 1, body: "", body_line: 1 };
+    let ctx = Ctx { path: CONFIG_FILE, file_text: text, split, phases: &[], is_model: false, is_section: false };
+    let mut value = yaml::parse(&ctx).map_err(Diagnostics::from)?;
+    let mut diags = yaml::validate(&mut value, &CONFIG_FIELDS, &ctx);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let raw: RawConfig = serde_yaml::from_value(value)
+        .map_err(|e| Diagnostics::from(Diagnostic::error(CONFIG_FILE, 1, 1, format!("asetuksia ei voitu lukea: {e}"))))?;
+    if !(raw.base_url.starts_with("http://") || raw.base_url.starts_with("https://")) {
+        let (l, c) = yaml::locate(text, &[yaml::Seg::Key("base_url".into())]);
+        diags.push(
+            Diagnostic::error(CONFIG_FILE, l + 1, c + 1, format!("osoite `{}` ei ole verkko-osoite", raw.base_url))
+                .with_help("kirjoita osoite kokonaan, esim. `base_url: https://perhekeskus.example.fi/`")
+                .with_source(text),
+        );
+    }
+    let phases = match raw.phases {
+        Some(p) if !p.is_empty() => p.into_iter().map(|p| (p.id, p.label)).collect(),
+        _ => default_phases(),
+    };
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Config {
+        title: raw.title,
+        description: raw.description,
+        base_url: normalise_base(&raw.base_url),
+        language: raw.language.unwrap_or_else(|| "fi".into()),
+        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        repository: raw
+            .repository
+            .map(|r| Repository { url: r.url.trim_end_matches('/').to_string(), branch: r.branch.unwrap_or_else(|| "main".into()) }),
+        phases,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_base_path() {
+        let c = parse("title: T\nbase_url: https://example.org/kasikirja\n").unwrap();
+        assert_eq!(c.base_url, "https://example.org/kasikirja/");
+        assert_eq!(c.base_path(), "/kasikirja");
+        assert_eq!(c.phase_label("arvioitu"), Some("Arvioitu"));
+        assert_eq!(parse("title: T\nbase_url: https://example.org\n").unwrap().base_path(), "");
+    }
+
+    #[test]
+    fn unknown_key_is_located_and_suggested() {
+        let d = parse("title: T\nbase_url: https://e.org/\nteme: x\n").unwrap_err().sorted();
+        assert_eq!((d[0].line, d[0].col), (3, 1));
+        assert!(d[0].help.as_deref().unwrap().starts_with("tarkoititko `theme`?"));
+    }
+}

@@ -1,0 +1,428 @@
+//! The library: every published page and section in arenas, referred to by id,
+//! with the section tree, URLs, reading order and topics derived once.
+//!
+//! Built from the discovered files in three passes: section indexes first (a
+//! section's `page_kind` decides how its pages are validated), then pages in
+//! parallel, then the derived structure. Duplicate URLs are reported here.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use super::front_matter::{self, FrontMatter, PageKind, ParseInput};
+use super::{read_text, SourceFile, SourceKind};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slug::slugify;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub usize);
+
+/// A published page (chapter or model card).
+#[derive(Debug)]
+pub struct Page {
+    pub id: PageId,
+    pub source: SourceFile,
+    pub text: String,
+    pub body_offset: usize,
+    pub body_line: usize,
+    pub front: FrontMatter,
+    pub kind: PageKind,
+    pub section: SectionId,
+    /// Site-relative path, `/kasikirja/luku/` (without the base path).
+    pub path: String,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// A folder of `content/`; the root section is the home page.
+#[derive(Debug)]
+pub struct Section {
+    pub id: SectionId,
+    /// Folder relative to `content/` (`""` for the root).
+    pub dir: String,
+    pub source: Option<SourceFile>,
+    pub text: String,
+    pub body_offset: usize,
+    pub body_line: usize,
+    pub front: FrontMatter,
+    /// Kind of the pages in it (inherited from the parent when not set).
+    pub page_kind: PageKind,
+    pub parent: Option<SectionId>,
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+    pub path: String,
+}
+
+impl Section {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// Something a URL or a source path leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page(PageId),
+    Section(SectionId),
+}
+
+/// A topic and the pages that list it.
+#[derive(Debug)]
+pub struct Topic {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug)]
+pub struct Library {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// Source path relative to `content/` → target.
+    pub by_source: HashMap<String, Target>,
+    /// Assets relative to `content/`.
+    pub assets: Vec<SourceFile>,
+    /// Chapters in reading order (depth first, by weight).
+    pub reading_order: Vec<PageId>,
+    /// Model cards sorted by title.
+    pub models: Vec<PageId>,
+    /// By slug.
+    pub topics: BTreeMap<String, Topic>,
+}
+
+pub const ROOT: SectionId = SectionId(0);
+
+/// Paths the generator itself uses; content may not take them.
+pub const RESERVED_PATHS: &[&str] = &["/aihealueet/", "/haku/"];
+
+fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+fn dir_path(dir: &str) -> String {
+    if dir.is_empty() {
+        return "/".into();
+    }
+    let mut p = String::from("/");
+    for part in dir.split('/') {
+        p.push_str(&slugify(part));
+        p.push('/');
+    }
+    p
+}
+
+fn page_path(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let (dir, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+    format!("{}{}/", dir_path(dir), slugify(name))
+}
+
+/// An implicit section's title from its folder name: `perheiden-tuki` → `Perheiden tuki`.
+fn title_from_dir(dir: &str) -> String {
+    let name = dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ");
+    let mut c = name.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+fn implicit_front(title: String) -> FrontMatter {
+    FrontMatter {
+        title,
+        description: None,
+        weight: 0,
+        draft: false,
+        created: None,
+        updated: None,
+        topics: Vec::new(),
+        aliases: Vec::new(),
+        page_kind: None,
+        template: None,
+        model: Default::default(),
+    }
+}
+
+struct Loaded {
+    source: SourceFile,
+    text: String,
+    parsed: front_matter::Parsed,
+}
+
+fn load_one(file: &SourceFile, config: &Config, inherited: Option<PageKind>) -> Result<Loaded, Diagnostics> {
+    let text = read_text(file).map_err(Diagnostics::from)?;
+    let path = file.display();
+    let input = ParseInput {
+        path: &path,
+        text: &text,
+        phases: &config.phases,
+        inherited_kind: inherited,
+        is_section: file.kind == SourceKind::SectionIndex,
+    };
+    let parsed = front_matter::parse(&input)?;
+    Ok(Loaded { source: file.clone(), text, parsed })
+}
+
+impl Library {
+    /// Builds the library; `drafts` keeps pages marked `draft: true`.
+    pub fn new(files: Vec<SourceFile>, config: &Config, drafts: bool) -> (Library, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let mut lib = Library {
+            pages: Vec::new(),
+            sections: Vec::new(),
+            by_source: HashMap::new(),
+            assets: Vec::new(),
+            reading_order: Vec::new(),
+            models: Vec::new(),
+            topics: BTreeMap::new(),
+        };
+        let (indexes, rest): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.kind == SourceKind::SectionIndex);
+        let (pages, assets): (Vec<_>, Vec<_>) = rest.into_iter().partition(|f| f.kind == SourceKind::Page);
+        lib.assets = assets;
+
+        // Every folder holding a page, an index or an asset, and all their ancestors, is a section.
+        let mut dirs: Vec<String> = vec![String::new()];
+        for f in indexes.iter().chain(&pages) {
+            let mut d = parent_dir(&f.rel);
+            while !d.is_empty() {
+                dirs.push(d.to_string());
+                d = parent_dir(d);
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        let index_of: HashMap<&str, &SourceFile> = indexes.iter().map(|f| (parent_dir(&f.rel), f)).collect();
+        let mut section_of_dir: HashMap<String, SectionId> = HashMap::new();
+        let mut hidden_dirs: Vec<String> = Vec::new();
+        // Sorted, so parents come before children.
+        for dir in &dirs {
+            if hidden_dirs.iter().any(|h| dir.starts_with(&format!("{h}/"))) {
+                continue;
+            }
+            let parent = if dir.is_empty() { None } else { section_of_dir.get(parent_dir(dir)).copied() };
+            if !dir.is_empty() && parent.is_none() {
+                continue;
+            }
+            let inherited = parent.map(|p| lib.sections[p.0].page_kind);
+            let (source, text, front, body_offset, body_line) = match index_of.get(dir.as_str()) {
+                Some(f) => match load_one(f, config, inherited) {
+                    Ok(l) => (Some(l.source), l.text, l.parsed.front, l.parsed.body_offset, l.parsed.body_line),
+                    Err(d) => {
+                        diags.extend(d);
+                        (Some((*f).clone()), String::new(), implicit_front(title_from_dir(dir)), 0, 1)
+                    }
+                },
+                None => {
+                    (None, String::new(), implicit_front(if dir.is_empty() { config.title.clone() } else { title_from_dir(dir) }), 0, 1)
+                }
+            };
+            if front.draft && !drafts {
+                hidden_dirs.push(dir.clone());
+                continue;
+            }
+            let id = SectionId(lib.sections.len());
+            let page_kind = front.page_kind.or(inherited).unwrap_or(PageKind::Chapter);
+            if let Some(s) = &source {
+                lib.by_source.insert(s.rel.clone(), Target::Section(id));
+            }
+            lib.sections.push(Section {
+                id,
+                dir: dir.clone(),
+                source,
+                text,
+                body_offset,
+                body_line,
+                front,
+                page_kind,
+                parent,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                path: dir_path(dir),
+            });
+            if let Some(p) = parent {
+                lib.sections[p.0].subsections.push(id);
+            }
+            section_of_dir.insert(dir.clone(), id);
+        }
+
+        let loaded: Vec<(SectionId, Result<Loaded, Diagnostics>)> = pages
+            .par_iter()
+            .filter_map(|f| {
+                let sec = *section_of_dir.get(parent_dir(&f.rel))?;
+                Some((sec, load_one(f, config, Some(lib.sections[sec.0].page_kind))))
+            })
+            .collect();
+        for (sec, result) in loaded {
+            match result {
+                Err(d) => diags.extend(d),
+                Ok(l) if l.parsed.front.draft && !drafts => {}
+                Ok(l) => {
+                    let id = PageId(lib.pages.len());
+                    let kind = l.parsed.front.page_kind.unwrap_or(lib.sections[sec.0].page_kind);
+                    lib.by_source.insert(l.source.rel.clone(), Target::Page(id));
+                    let path = page_path(&l.source.rel);
+                    lib.pages.push(Page {
+                        id,
+                        path,
+                        text: l.text,
+                        body_offset: l.parsed.body_offset,
+                        body_line: l.parsed.body_line,
+                        front: l.parsed.front,
+                        kind,
+                        section: sec,
+                        source: l.source,
+                    });
+                    lib.sections[sec.0].pages.push(id);
+                }
+            }
+        }
+        diags.extend(lib.check_urls());
+        lib.order();
+        (lib, diags)
+    }
+
+    fn check_urls(&self) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+        for r in RESERVED_PATHS {
+            seen.insert(r, "(sivuston oma sivu)".into());
+        }
+        let entries = self
+            .sections
+            .iter()
+            .map(|s| (s.path.as_str(), s.source.as_ref().map(SourceFile::display)))
+            .chain(self.pages.iter().map(|p| (p.path.as_str(), Some(p.source.display()))));
+        for (path, src) in entries {
+            let Some(src) = src else { continue };
+            if let Some(other) = seen.get(path) {
+                diags.push(Diagnostic::error(&src, 1, 1, format!("sivu saa saman osoitteen `{path}` kuin {other}")).with_help(
+                    "nimeä toinen tiedosto uudelleen: osoite muodostetaan tiedostonimestä (ä→a, ö→o, välilyönnit ja välimerkit → -)",
+                ));
+            } else {
+                seen.insert(path, src);
+            }
+        }
+        for p in &self.pages {
+            for alias in &p.front.aliases {
+                let norm = normalise_alias(alias);
+                if let Some(other) = seen.get(norm.as_str()) {
+                    diags.push(
+                        Diagnostic::error(p.source.display(), 1, 1, format!("vanha osoite `{alias}` on jo käytössä: {other}"))
+                            .with_help("poista osoite `aliases`-listasta tai valitse toinen"),
+                    );
+                }
+            }
+        }
+        diags
+    }
+
+    fn order(&mut self) {
+        let key = |f: &FrontMatter, src: &str| (f.weight, f.title.to_lowercase(), src.to_string());
+        for i in 0..self.sections.len() {
+            let mut pages = std::mem::take(&mut self.sections[i].pages);
+            pages.sort_by_cached_key(|p| key(&self.pages[p.0].front, &self.pages[p.0].source.rel));
+            let mut subs = std::mem::take(&mut self.sections[i].subsections);
+            subs.sort_by_cached_key(|s| key(&self.sections[s.0].front, &self.sections[s.0].dir));
+            self.sections[i].pages = pages;
+            self.sections[i].subsections = subs;
+        }
+        let mut order = Vec::new();
+        if !self.sections.is_empty() {
+            self.walk_chapters(ROOT, &mut order);
+        }
+        self.reading_order = order;
+        let mut models: Vec<PageId> = self.pages.iter().filter(|p| p.kind == PageKind::Model).map(|p| p.id).collect();
+        models.sort_by_cached_key(|p| (self.pages[p.0].front.title.to_lowercase(), self.pages[p.0].source.rel.clone()));
+        self.models = models;
+        for p in &self.pages {
+            for t in &p.front.topics {
+                let slug = slugify(t);
+                if slug.is_empty() {
+                    continue;
+                }
+                let topic = self.topics.entry(slug.clone()).or_insert_with(|| Topic { name: t.clone(), slug, pages: Vec::new() });
+                if !topic.pages.contains(&p.id) {
+                    topic.pages.push(p.id);
+                }
+            }
+        }
+        for t in self.topics.values_mut() {
+            t.pages.sort_by_cached_key(|p| (self.pages[p.0].front.title.to_lowercase(), p.0));
+        }
+    }
+
+    fn walk_chapters(&self, s: SectionId, out: &mut Vec<PageId>) {
+        let sec = &self.sections[s.0];
+        out.extend(sec.pages.iter().filter(|p| self.pages[p.0].kind == PageKind::Chapter));
+        for sub in &sec.subsections {
+            self.walk_chapters(*sub, out);
+        }
+    }
+
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.0]
+    }
+
+    /// Ancestors of a section from the root down, the section itself included.
+    pub fn ancestors(&self, id: SectionId) -> Vec<SectionId> {
+        let mut chain = vec![id];
+        let mut cur = id;
+        while let Some(p) = self.sections[cur.0].parent {
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Previous and next chapter in reading order.
+    pub fn neighbours(&self, id: PageId) -> (Option<PageId>, Option<PageId>) {
+        match self.reading_order.iter().position(|p| *p == id) {
+            None => (None, None),
+            Some(i) => (i.checked_sub(1).map(|j| self.reading_order[j]), self.reading_order.get(i + 1).copied()),
+        }
+    }
+
+    /// Site-relative path of a target.
+    pub fn target_path(&self, t: Target) -> &str {
+        match t {
+            Target::Page(p) => &self.pages[p.0].path,
+            Target::Section(s) => &self.sections[s.0].path,
+        }
+    }
+
+    pub fn is_asset(&self, rel: &str) -> bool {
+        self.assets.binary_search_by(|a| a.rel.as_str().cmp(rel)).is_ok()
+    }
+}
+
+/// `/vanha/osoite` → `/vanha/osoite/`, the form URLs take on this site.
+pub fn normalise_alias(alias: &str) -> String {
+    let mut a = alias.trim().to_string();
+    if !a.ends_with('/') && !a.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+        a.push('/');
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_from_files() {
+        assert_eq!(page_path("toimintamallit/verkostojohtaminen.md"), "/toimintamallit/verkostojohtaminen/");
+        assert_eq!(page_path("Äiti ja lapsi.md"), "/aiti-ja-lapsi/");
+        assert_eq!(dir_path("käsikirja/osa 1"), "/kasikirja/osa-1/");
+        assert_eq!(title_from_dir("a/perheiden-tuki"), "Perheiden tuki");
+    }
+}

@@ -1,0 +1,216 @@
+//! Diagnostics: the one type every step reports problems with, and the one place
+//! that formats them for a person.
+//!
+//! A [`Diagnostic`] names a file relative to the site root, a 1-based line and
+//! column, a severity, a Finnish message and an optional `help:` line. Library code
+//! collects them into [`Diagnostics`] and returns them; only `main.rs` prints the
+//! text produced by [`Diagnostic::render`]. Nothing here does I/O.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How serious a problem is. Errors fail the run (exit 1); warnings are printed only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem an editor can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    /// 1-based line; 0 when the problem concerns the file as a whole.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub col: usize,
+    pub message: String,
+    pub help: Option<String>,
+    /// The text of the offending line, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, path: path.into(), line, col, message: message.into(), help: None, source_line: None }
+    }
+
+    pub fn warning(path: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Self::error(path, line, col, message) }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Attaches the text of line `self.line` of `source` (1-based), if it exists.
+    pub fn with_source(mut self, source: &str) -> Self {
+        if self.line > 0 {
+            self.source_line = source.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+        }
+        self
+    }
+
+    /// `path:line:col: virhe: message`, then the source line with a caret, then `help:`.
+    pub fn render(&self) -> String {
+        let label = match self.severity {
+            Severity::Error => "virhe",
+            Severity::Warning => "varoitus",
+        };
+        let mut out = String::new();
+        let _ = write!(out, "{}:{}:{}: {}: {}", self.path, self.line.max(1), self.col.max(1), label, self.message);
+        if let Some(src) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            let caret_pad: String = src.chars().take(self.col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let _ = write!(out, "\n{pad} |\n{num} | {src}\n{pad} | {caret_pad}^");
+        }
+        if let Some(help) = &self.help {
+            let _ = write!(out, "\n  = help: {help}");
+        }
+        out
+    }
+}
+
+/// An ordered collection of diagnostics from one run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by path, line and column so output is deterministic whatever the
+    /// order in which parallel steps finished.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(&b.path, b.line, b.col, b.severity, &b.message)));
+        self.items.dedup();
+        self.items
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics { items: vec![d] }
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics { items: iter.into_iter().collect() }
+    }
+}
+
+/// A path relative to `root`, with `/` separators, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// 1-based (line, column) of byte `offset` in `text`; column counts characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a plausible typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word_l, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_nearest_key() {
+        assert_eq!(nearest("fundr", ["title", "funder", "phase"]), Some("funder"));
+        assert_eq!(nearest("xyzzy", ["title", "funder"]), None);
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "ab\näö x";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, t.find('x').unwrap()), (2, 4));
+    }
+
+    #[test]
+    fn render_has_location_source_and_help() {
+        let d = Diagnostic::error("content/a.md", 2, 1, "tuntematon kenttä `fundr`")
+            .with_help("tarkoititko `funder`?")
+            .with_source("---\nfundr: x\n---\n");
+        let r = d.render();
+        assert!(r.starts_with("content/a.md:2:1: virhe: tuntematon kenttä `fundr`"), "{r}");
+        assert!(r.contains("2 | fundr: x"), "{r}");
+        assert!(r.contains("= help: tarkoititko `funder`?"), "{r}");
+    }
+}

@@ -1,0 +1,14 @@
+//! Small file-system helpers shared by the steps: reading text with a clear
+//! reason on failure, and Finnish wording for I/O errors.
+
+use std::io;
+
+/// A Finnish reason for an I/O error, never `{:?}`.
+pub fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "tiedostoa tai kansiota ei ole".into(),
+        io::ErrorKind::PermissionDenied => "ei käyttöoikeutta".into(),
+        io::ErrorKind::InvalidData => "sisältö ei ole UTF-8-muotoista tekstiä".into(),
+        _ => format!("käyttöjärjestelmän virhe: {e}"),
+    }
+}

@@ -1,0 +1,86 @@
+//! Interface strings: one translation table, Finnish first, with Swedish and
+//! English. The site configuration's `language` picks the column; templates see
+//! the chosen strings as `t.<key>`. Content text is never translated here.
+
+use std::collections::BTreeMap;
+
+/// (key, fi, sv, en)
+const STRINGS: &[(&str, &str, &str, &str)] = &[
+    ("skip_to_content", "Siirry sisältöön", "Gå till innehållet", "Skip to content"),
+    ("main_nav", "Päävalikko", "Huvudmeny", "Main menu"),
+    ("breadcrumbs", "Murupolku", "Brödsmulor", "Breadcrumbs"),
+    ("home", "Etusivu", "Startsida", "Home"),
+    ("toc", "Tällä sivulla", "På denna sida", "On this page"),
+    ("prev", "Edellinen", "Föregående", "Previous"),
+    ("next", "Seuraava", "Nästa", "Next"),
+    ("pagination", "Luvusta toiseen", "Mellan kapitlen", "Between chapters"),
+    ("created", "Luotu", "Skapad", "Created"),
+    ("updated", "Viimeksi muokattu", "Senast ändrad", "Last modified"),
+    ("basic_info", "Perustiedot", "Grunduppgifter", "Basic information"),
+    ("model_name", "Toimintamallin nimi", "Verksamhetsmodellens namn", "Name of the model"),
+    ("short_description", "Toimintamallin lyhyt kuvaus", "Kort beskrivning", "Short description"),
+    ("location", "Toteutuspaikka", "Genomförandeort", "Location"),
+    (
+        "region",
+        "Paikkakunta, maakunta tai hyvinvointialue",
+        "Ort, landskap eller välfärdsområde",
+        "Municipality, region or wellbeing services county",
+    ),
+    ("funder", "Toimintamallin rahoittaja", "Finansiär", "Funder"),
+    ("authors", "Tekijä", "Författare", "Author"),
+    ("links", "Liitteet ja linkit", "Bilagor och länkar", "Attachments and links"),
+    ("contact", "Yhteystiedot", "Kontakt", "Contact"),
+    ("partners", "Kumppanit", "Partner", "Partners"),
+    ("meetings", "Tapaamiset", "Möten", "Meetings"),
+    ("model_description", "Toimintamallin kuvaus", "Beskrivning av modellen", "Description of the model"),
+    ("cover", "Kansikuva", "Omslagsbild", "Cover image"),
+    ("phase", "Kehittämisen vaihe", "Utvecklingsfas", "Development phase"),
+    ("topics", "Aihealueet", "Ämnesområden", "Topics"),
+    ("catalogue", "Toimintamallit", "Verksamhetsmodeller", "Operating models"),
+    ("chapters", "Käsikirjan luvut", "Handbokens kapitel", "Chapters of the handbook"),
+    ("pages_on_topic", "Sivut aihealueesta", "Sidor om ämnet", "Pages on the topic"),
+    ("all_topics", "Kaikki aihealueet", "Alla ämnesområden", "All topics"),
+    ("not_found_title", "Sivua ei löytynyt", "Sidan hittades inte", "Page not found"),
+    (
+        "not_found_text",
+        "Etsimääsi sivua ei ole tai se on siirretty.",
+        "Sidan finns inte eller har flyttats.",
+        "The page does not exist or has moved.",
+    ),
+    ("back_home", "Palaa etusivulle", "Tillbaka till startsidan", "Back to the home page"),
+    ("table", "Taulukko", "Tabell", "Table"),
+    ("model_card", "Toimintamalli", "Verksamhetsmodell", "Operating model"),
+    ("chapter", "Luku", "Kapitel", "Chapter"),
+    ("external_link", "(ulkoinen sivusto)", "(extern webbplats)", "(external site)"),
+    ("image_credit", "Kuva", "Bild", "Image"),
+    ("in_section", "Osiossa", "I avsnittet", "In the section"),
+    ("model_count", "toimintamallia", "verksamhetsmodeller", "operating models"),
+    ("page_count", "sivua", "sidor", "pages"),
+];
+
+/// The strings of `lang` (`fi`, `sv` or `en`; anything else falls back to Finnish).
+pub fn strings(lang: &str) -> BTreeMap<&'static str, &'static str> {
+    STRINGS
+        .iter()
+        .map(|(k, fi, sv, en)| {
+            let s = match lang {
+                "sv" => sv,
+                "en" => en,
+                _ => fi,
+            };
+            (*k, *s)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_are_unique_and_filled() {
+        let mut keys: Vec<&str> = super::STRINGS.iter().map(|r| r.0).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), super::STRINGS.len());
+        assert!(super::STRINGS.iter().all(|r| !r.1.is_empty() && !r.2.is_empty() && !r.3.is_empty()));
+    }
+}

@@ -1,0 +1,125 @@
+//! The `handbook` command line: parses arguments, calls the library, prints
+//! diagnostics and sets the exit code (0 success, 1 content errors, 2 usage).
+//! The only place besides `diagnostics` that decides what a person sees.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use handbook::content::front_matter::PageKind;
+use handbook::diagnostics::{Diagnostic, Diagnostics};
+use handbook::site::{self, Options};
+
+#[derive(Parser)]
+#[command(name = "handbook", version, about = "Perhekeskuksen käsikirjan ja toimintamallien sivustogeneraattori", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Rakentaa sivuston kansioon public/ (tai --out).
+    Build {
+        /// Sivuston juurikansio (jossa handbook.yaml ja content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Tulostekansio.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Ottaa mukaan luonnokset (draft: true).
+        #[arg(long)]
+        drafts: bool,
+        /// Korvaa asetusten base_url-osoitteen (esim. esikatselussa).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Tarkistaa sisällön kuten build, mutta ei kirjoita mitään.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Tarkistaa myös luonnokset.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Luo uuden luvun tai toimintamallikortin valmiilla alkutiedoilla.
+    New {
+        /// Sivun laji.
+        kind: NewKind,
+        /// Sivun otsikko.
+        title: String,
+        /// Osion kansio kansion content/ sisällä (esim. kasikirja).
+        #[arg(long)]
+        section: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    /// Toimintamallikortti.
+    Model,
+    /// Käsikirjan luku.
+    Chapter,
+}
+
+fn print_all(diags: Diagnostics) {
+    for d in diags.sorted() {
+        eprintln!("{}\n", d.render());
+    }
+}
+
+fn fail(diags: Diagnostics) -> ExitCode {
+    let (e, w) = (diags.error_count(), diags.warning_count());
+    print_all(diags);
+    eprintln!("keskeytyi: {e} virhettä, {w} varoitusta – mitään ei kirjoitettu");
+    ExitCode::from(1)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, out, drafts, base_url } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            match site::build(&Options { root, drafts, base_url }, &out) {
+                Ok(r) => {
+                    let w = r.warnings.warning_count();
+                    print_all(r.warnings);
+                    eprintln!(
+                        "valmis: {} sivua, {} tiedostoa kansioon {} ({:.2} s, {w} varoitusta)",
+                        r.pages,
+                        r.files,
+                        out.display(),
+                        r.seconds
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(d),
+            }
+        }
+        Command::Check { root, drafts } => match site::check(&Options { root, drafts, base_url: None }) {
+            Ok(r) => {
+                let w = r.warnings.warning_count();
+                print_all(r.warnings);
+                eprintln!("kunnossa: {} sivua tarkistettu ({:.2} s, {w} varoitusta)", r.pages, r.seconds);
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(d),
+        },
+        Command::New { kind, title, section, root } => {
+            let kind = match kind {
+                NewKind::Model => PageKind::Model,
+                NewKind::Chapter => PageKind::Chapter,
+            };
+            match handbook::new::create(&root, kind, &title, section.as_deref()) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    eprintln!("luotu: {} – täydennä alkutiedot ja tarkista komennolla `handbook check`", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(Diagnostics::from(d as Diagnostic)),
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Markdown to HTML: pulldown-cmark events, transformed in passes, then
+//! serialised by pulldown-cmark's own HTML writer.
+//!
+//! Passes (each a function over the event list): heading ids and the table of
+//! contents; link and image rewriting (with diagnostics at the link's line and
+//! column); code blocks through syntect; tables wrapped for narrow screens;
+//! plain text extraction for search. Raw HTML is passed through here;
+//! sanitising it is the job of a later pass, not of this module.
+
+pub mod highlight;
+pub mod links;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
+use crate::slug::slugify;
+use links::LinkResolver;
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// The output of rendering one Markdown body.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id, for anchor checks.
+    pub anchors: Vec<String>,
+    /// Plain text, for search and descriptions.
+    pub text: String,
+    pub diagnostics: Diagnostics,
+}
+
+/// Where a body comes from, for link resolution and messages.
+pub struct Source<'a> {
+    /// Relative to the site root (`content/x.md`).
+    pub display: &'a str,
+    /// Relative to `content/`.
+    pub rel: &'a str,
+    pub file_text: &'a str,
+    pub body_offset: usize,
+}
+
+type Ev<'a> = (Event<'a>, Range<usize>);
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a body; problems go into `Rendered::diagnostics`, never a panic.
+/// `heading_offset` demotes headings (a model card's body sits under the
+/// card's own "Toimintamallin kuvaus" H2, so its `##` become H3).
+pub fn render(src: &Source, resolver: &LinkResolver, table_label: &str, heading_offset: u8) -> Rendered {
+    let body = &src.file_text[src.body_offset..];
+    let mut events: Vec<Ev> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut out = Rendered::default();
+    headings(&mut events, src, &mut out);
+    rewrite_links(&mut events, src, resolver, &mut out.diagnostics);
+    out.text = plain_text(&events);
+    demote(&mut events, heading_offset);
+    let events = code_and_tables(events, table_label);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn position(src: &Source, range: &Range<usize>) -> (usize, usize) {
+    line_col(src.file_text, src.body_offset + range.start)
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Gives every heading a unique id (its own `{#id}` or a slug of its text) and
+/// collects H2–H3 into the TOC; warns when a level is skipped.
+fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut prev_level = 1u8;
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, .. }) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let level = level_num(*level);
+        let end = (i..events.len()).find(|&j| matches!(events[j].0, Event::End(TagEnd::Heading(_)))).unwrap_or(events.len());
+        let title: String = events[i + 1..end]
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if level == 1 {
+            let (l, c) = position(src, &events[i].1);
+            out.diagnostics.push(
+                Diagnostic::warning(src.display, l, c, "sivun tekstissä on pääotsikko (H1)")
+                    .with_help("sivun otsikko tulee alkutietojen `title`-kentästä: aloita tekstin otsikot tasolta `##`")
+                    .with_source(src.file_text),
+            );
+        } else if level > prev_level + 1 {
+            let (l, c) = position(src, &events[i].1);
+            out.diagnostics.push(
+                Diagnostic::warning(src.display, l, c, format!("otsikkotaso hyppää tasolta {prev_level} tasolle {level}"))
+                    .with_help(format!(
+                        "käytä tasoa {} (`{}`), jotta ruudunlukijan otsikkorakenne pysyy ehjänä",
+                        prev_level + 1,
+                        "#".repeat(usize::from(prev_level) + 1)
+                    ))
+                    .with_source(src.file_text),
+            );
+        }
+        prev_level = level;
+        let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 else { unreachable!("matched above") };
+        let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));
+        let base = if base.is_empty() { "otsikko".to_string() } else { base };
+        let mut unique = base.clone();
+        let mut n = 2;
+        while !used.insert(unique.clone()) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        *id = Some(CowStr::from(unique.clone()));
+        if (2..=3).contains(&level) {
+            out.toc.push(TocEntry { level, id: unique.clone(), title: title.trim().to_string() });
+        }
+        out.anchors.push(unique);
+        i = end;
+    }
+}
+
+fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, diags: &mut Diagnostics) {
+    for i in 0..events.len() {
+        let (is_image, dest) = match &events[i].0 {
+            Event::Start(Tag::Link { dest_url, .. }) => (false, dest_url.to_string()),
+            Event::Start(Tag::Image { dest_url, .. }) => (true, dest_url.to_string()),
+            _ => continue,
+        };
+        let range = events[i].1.clone();
+        let (line, col) = position(src, &range);
+        if is_image {
+            let alt_empty = events[i + 1..]
+                .iter()
+                .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Image)))
+                .all(|(e, _)| !matches!(e, Event::Text(t) if !t.trim().is_empty()));
+            if alt_empty {
+                diags.push(
+                    Diagnostic::error(src.display, line, col, format!("kuvalta `{dest}` puuttuu vaihtoehtoinen teksti"))
+                        .with_help("kirjoita hakasulkeisiin, mitä kuvassa on: `![Kuvaus kuvasta](kuva.svg)`")
+                        .with_source(src.file_text),
+                );
+            }
+        }
+        let new_url = match resolver.resolve(src.rel, &dest) {
+            Ok(u) => u,
+            Err(un) => {
+                let what = if is_image { "kuvaa" } else { "linkin kohdetta" };
+                let help = match &un.closest {
+                    Some(c) => format!("tarkoititko `content/{c}`? Polku luetaan tämän tiedoston kansiosta"),
+                    None => "tarkista tiedoston nimi ja polku; polku luetaan tämän tiedoston kansiosta".to_string(),
+                };
+                diags.push(
+                    Diagnostic::error(src.display, line, col, format!("{what} `content/{}` ei löydy", un.wanted))
+                        .with_help(help)
+                        .with_source(src.file_text),
+                );
+                dest.clone()
+            }
+        };
+        match &mut events[i].0 {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => *dest_url = CowStr::from(new_url),
+            _ => {}
+        }
+    }
+}
+
+fn demote(events: &mut [Ev], by: u8) {
+    if by == 0 {
+        return;
+    }
+    let shift = |l: HeadingLevel| HeadingLevel::try_from(usize::from(level_num(l) + by).min(6)).unwrap_or(HeadingLevel::H6);
+    for (e, _) in events.iter_mut() {
+        match e {
+            Event::Start(Tag::Heading { level, .. }) => *level = shift(*level),
+            Event::End(TagEnd::Heading(level)) => *level = shift(*level),
+            _ => {}
+        }
+    }
+}
+
+/// Code blocks become highlighted HTML; tables get a scrollable, labelled wrapper.
+fn code_and_tables<'a>(events: Vec<Ev<'a>>, table_label: &str) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut code: Option<(String, String)> = None;
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => l.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, buf)) = code.as_mut() {
+                    buf.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, buf)) = code.take() {
+                    out.push(Event::Html(CowStr::from(highlight::code_block(&buf, &lang))));
+                }
+            }
+            Event::Start(Tag::Table(a)) => {
+                let label = highlight::escape(table_label);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">\n"
+                ))));
+                out.push(Event::Start(Tag::Table(a)));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn plain_text(events: &[Ev]) -> String {
+    let mut text = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text
+}

@@ -1,0 +1,120 @@
+//! Output: every file of a build goes into a staging folder beside the output
+//! folder; only a build that finished without errors swaps it into place. A
+//! failed or interrupted build therefore never touches the previous output.
+//!
+//! [`Sink`] is what the site writes to: [`Staging`] for `build`, [`NullSink`]
+//! for `check`. Paths are validated so nothing is ever written outside.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Where rendered files go. Shared across threads.
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// Discards everything (for `check`), but still rejects unsafe paths.
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write(&self, rel: &str, _bytes: &[u8]) -> io::Result<()> {
+        safe_rel(rel).map(|_| ())
+    }
+}
+
+/// A relative output path with no `..`, root or prefix components.
+fn safe_rel(rel: &str) -> io::Result<PathBuf> {
+    let p = Path::new(rel.trim_start_matches('/'));
+    if rel.contains('\0') || p.as_os_str().is_empty() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("kelvoton tulostepolku `{rel}`")));
+    }
+    Ok(p.to_path_buf())
+}
+
+/// A staging folder that becomes the output folder on [`Staging::publish`].
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    published: bool,
+}
+
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.{suffix}"))
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `out` (removing a stale one).
+    pub fn new(out: &Path) -> io::Result<Staging> {
+        let dir = sibling(out, "staging");
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        fs::create_dir(&dir)?;
+        Ok(Staging { out: out.to_path_buf(), dir, published: false })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Moves the finished staging folder into place; the old output is removed
+    /// only after the new one is in place.
+    pub fn publish(mut self) -> io::Result<()> {
+        let old = sibling(&self.out, "old");
+        if old.exists() {
+            fs::remove_dir_all(&old)?;
+        }
+        let had_old = self.out.exists();
+        if had_old {
+            fs::rename(&self.out, &old)?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            if had_old {
+                // Put the previous output back before reporting.
+                let _ = fs::rename(&old, &self.out);
+            }
+            return Err(e);
+        }
+        self.published = true;
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.dir.join(safe_rel(rel)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, bytes)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_escaping_paths() {
+        for bad in ["../x", "a/../../x", "", "a\0b"] {
+            assert!(safe_rel(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(safe_rel("/a/b/index.html").unwrap(), PathBuf::from("a/b/index.html"));
+    }
+}

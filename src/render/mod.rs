@@ -1,0 +1,159 @@
+//! Rendering: compiles the theme's Tera templates once and renders views into
+//! HTML. Template errors are reported with the template's name, its origin
+//! (embedded or the site's own file) and Tera's explanation, never a panic.
+//!
+//! `Renderer` holds the compiled templates and the parts of the context shared
+//! by every page (site, strings); per-page data arrives as borrowed views.
+
+pub mod views;
+
+use std::error::Error as _;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::theme::{Origin, Theme};
+
+/// Templates every theme must provide (the default theme has them all).
+pub const REQUIRED_TEMPLATES: &[&str] =
+    &["base.html", "home.html", "section.html", "chapter.html", "model.html", "catalogue.html", "topic.html", "topics.html", "404.html"];
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: &'a str,
+    base_path: &'a str,
+    lang: &'a str,
+    repository: Option<&'a str>,
+}
+
+pub struct Renderer {
+    tera: Tera,
+    base: Context,
+    origins: std::collections::BTreeMap<String, Origin>,
+}
+
+fn escape_fn(s: &str) -> String {
+    crate::markdown::highlight::escape(s)
+}
+
+/// Tera's error and all its causes, as one line.
+fn tera_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        parts.push(c.to_string());
+        cur = c.source();
+    }
+    parts.join(": ")
+}
+
+fn origin_path(origin: Option<&Origin>, name: &str) -> String {
+    match origin {
+        Some(Origin::Site(p)) => p.clone(),
+        _ => format!("themes/default/templates/{name}"),
+    }
+}
+
+/// The line number Tera mentions in a parse error (`--> 3:5`), if any.
+fn tera_line(msg: &str) -> (usize, usize) {
+    let Some(i) = msg.find("--> ") else { return (1, 1) };
+    let rest = &msg[i + 4..];
+    let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    let line = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let col = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+    (line, col)
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme, config: &Config, nav: serde_json::Value) -> Result<Renderer, Diagnostics> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which is legal but makes every URL unreadable.
+        tera.set_escape_fn(escape_fn);
+        let mut origins = std::collections::BTreeMap::new();
+        let mut diags = Diagnostics::new();
+        let mut sources = Vec::new();
+        for (name, file) in theme.templates() {
+            origins.insert(name.to_string(), file.origin.clone());
+            match std::str::from_utf8(&file.bytes) {
+                Ok(s) => sources.push((name.to_string(), s.to_string())),
+                Err(_) => diags.push(
+                    Diagnostic::error(origin_path(Some(&file.origin), name), 1, 1, "sivupohja ei ole UTF-8-tekstiä")
+                        .with_help("tallenna tiedosto UTF-8-merkistöllä"),
+                ),
+            }
+        }
+        if let Err(e) = tera.add_raw_templates(sources) {
+            let msg = tera_chain(&e);
+            let name = REQUIRED_TEMPLATES
+                .iter()
+                .chain(origins.keys().map(String::as_str).collect::<Vec<_>>().iter())
+                .find(|n| msg.contains(&format!("'{n}'")))
+                .copied()
+                .unwrap_or("");
+            let (line, col) = tera_line(&msg);
+            diags.push(
+                Diagnostic::error(origin_path(origins.get(name), name), line, col, format!("sivupohjaa ei voitu kääntää: {msg}"))
+                    .with_help("korjaa Tera-sivupohjan syntaksi (ks. README: Teeman tekeminen)"),
+            );
+        }
+        for req in REQUIRED_TEMPLATES {
+            if !origins.contains_key(*req) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("themes/{}/templates/{req}", config.theme),
+                        0,
+                        0,
+                        format!("teemasta puuttuu sivupohja `{req}`"),
+                    )
+                    .with_help("lisää sivupohja tai poista teeman ohitus"),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let mut base = Context::new();
+        base.insert(
+            "site",
+            &SiteView {
+                title: &config.title,
+                description: config.description.as_deref(),
+                base_url: &config.base_url,
+                base_path: config.base_path(),
+                lang: &config.language,
+                repository: config.repository.as_ref().map(|r| r.url.as_str()),
+            },
+        );
+        base.insert("nav", &nav);
+        base.insert("t", &crate::i18n::strings(&config.language));
+        Ok(Renderer { tera, base, origins })
+    }
+
+    /// A fresh context holding the shared values (site, nav, strings).
+    pub fn context(&self) -> Context {
+        self.base.clone()
+    }
+
+    /// Renders `template`; `for_path` names the page in messages.
+    pub fn render(&self, template: &str, ctx: &Context, for_path: &str) -> Result<String, Diagnostic> {
+        self.tera.render(template, ctx).map_err(|e| {
+            let msg = tera_chain(&e);
+            Diagnostic::error(
+                origin_path(self.origins.get(template), template),
+                1,
+                1,
+                format!("sivun {for_path} piirtäminen sivupohjalla `{template}` epäonnistui: {msg}"),
+            )
+            .with_help("tarkista sivupohjan muuttujien nimet (ks. README: Teeman tekeminen)")
+        })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+}

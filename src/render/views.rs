@@ -1,0 +1,284 @@
+//! Template views: small serialisable structs that borrow from the library and
+//! the rendered Markdown. Templates see only these, never the library itself;
+//! listings carry titles and URLs, not copies of other pages' content.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::date::Date;
+use crate::content::front_matter::{LinkTarget, PageKind};
+use crate::content::library::{Library, PageId, SectionId};
+use crate::markdown::links::{is_external, LinkResolver};
+use crate::markdown::{Rendered, TocEntry};
+
+#[derive(Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub fi: String,
+}
+
+impl From<Date> for DateView {
+    fn from(d: Date) -> Self {
+        DateView { iso: d.to_string(), fi: d.finnish() }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PhaseView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct TopicLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct CoverView<'a> {
+    pub url: String,
+    pub alt: &'a str,
+    pub caption: Option<&'a str>,
+    pub credit: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct ExternalLinkView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub external: bool,
+}
+
+#[derive(Serialize)]
+pub struct PartnerView<'a> {
+    pub group: &'a str,
+    pub members: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct MeetingView<'a> {
+    pub date: DateView,
+    pub title: &'a str,
+    pub memo: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ModelView<'a> {
+    pub phase: Option<PhaseView<'a>>,
+    pub authors: &'a [String],
+    pub funder: Option<&'a str>,
+    pub location: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub cover: Option<CoverView<'a>>,
+    pub links: Vec<ExternalLinkView<'a>>,
+    pub partners: Vec<PartnerView<'a>>,
+    pub contact: Option<&'a str>,
+    pub meetings: Vec<MeetingView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: String,
+    pub permalink: String,
+    pub kind: PageKind,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub breadcrumbs: Vec<LinkView<'a>>,
+    pub prev: Option<LinkView<'a>>,
+    pub next: Option<LinkView<'a>>,
+    pub created: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub topics: Vec<TopicLink<'a>>,
+    pub model: Option<ModelView<'a>>,
+    pub draft: bool,
+    /// Source path relative to the site root.
+    pub source: String,
+}
+
+/// One line of a listing (section pages, catalogue, topics).
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub description: Option<&'a str>,
+    pub kind: PageKind,
+    pub phase: Option<PhaseView<'a>>,
+    pub funder: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub topics: Vec<TopicLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: String,
+    pub permalink: String,
+    pub content: &'a str,
+    pub breadcrumbs: Vec<LinkView<'a>>,
+    pub pages: Vec<Summary<'a>>,
+    pub subsections: Vec<LinkView<'a>>,
+    pub is_catalogue: bool,
+}
+
+/// Builds views for one site.
+pub struct Views<'a> {
+    pub lib: &'a Library,
+    pub config: &'a Config,
+    pub resolver: LinkResolver<'a>,
+}
+
+impl<'a> Views<'a> {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path(), path)
+    }
+
+    pub fn permalink(&self, path: &str) -> String {
+        // base_url ends with '/', site paths begin with one.
+        format!("{}{}", self.config.base_url, path.trim_start_matches('/'))
+    }
+
+    fn page_link(&self, id: PageId) -> LinkView<'a> {
+        let p = self.lib.page(id);
+        LinkView { title: &p.front.title, url: self.url(&p.path) }
+    }
+
+    pub fn breadcrumbs(&self, section: SectionId, include_self: bool) -> Vec<LinkView<'a>> {
+        let chain = self.lib.ancestors(section);
+        let take = if include_self { chain.len() } else { chain.len().saturating_sub(1) };
+        chain[..take]
+            .iter()
+            .map(|s| {
+                let s = self.lib.section(*s);
+                LinkView { title: &s.front.title, url: self.url(&s.path) }
+            })
+            .collect()
+    }
+
+    pub fn topics(&self, names: &'a [String]) -> Vec<TopicLink<'a>> {
+        names.iter().map(|t| TopicLink { name: t, url: self.url(&format!("/aihealueet/{}/", crate::slug::slugify(t))) }).collect()
+    }
+
+    fn phase(&self, id: Option<&'a str>) -> Option<PhaseView<'a>> {
+        let id = id?;
+        self.config.phases.iter().find(|(p, _)| p == id).map(|(p, l)| PhaseView { id: p, label: l })
+    }
+
+    fn resolve(&self, from: &str, href: &str) -> String {
+        self.resolver.resolve(from, href).unwrap_or_else(|_| href.to_string())
+    }
+
+    fn model(&self, id: PageId) -> ModelView<'a> {
+        let p = self.lib.page(id);
+        let m = &p.front.model;
+        let from = p.source.rel.as_str();
+        ModelView {
+            phase: self.phase(m.phase.as_deref()),
+            authors: &m.authors,
+            funder: m.funder.as_deref(),
+            location: m.location.as_deref(),
+            region: m.region.as_deref(),
+            cover: m.cover.as_ref().map(|c| CoverView {
+                url: self.resolve(from, &c.image),
+                alt: &c.alt,
+                caption: c.caption.as_deref(),
+                credit: c.credit.as_deref(),
+            }),
+            links: m
+                .links
+                .iter()
+                .map(|l| match &l.target {
+                    LinkTarget::Url(u) => ExternalLinkView { title: &l.title, url: self.resolve(from, u), external: is_external(u) },
+                    LinkTarget::File(f) => ExternalLinkView { title: &l.title, url: self.resolve(from, f), external: false },
+                })
+                .collect(),
+            partners: m.partners.iter().map(|g| PartnerView { group: &g.group, members: &g.members }).collect(),
+            contact: m.contact.as_deref(),
+            meetings: m
+                .meetings
+                .iter()
+                .map(|x| MeetingView { date: x.date.into(), title: &x.title, memo: x.memo.as_deref().map(|u| self.resolve(from, u)) })
+                .collect(),
+        }
+    }
+
+    pub fn page(&self, id: PageId, rendered: &'a Rendered) -> PageView<'a> {
+        let p = self.lib.page(id);
+        let (prev, next) = if p.kind == PageKind::Chapter { self.lib.neighbours(id) } else { (None, None) };
+        PageView {
+            title: &p.front.title,
+            description: p.front.description.as_deref(),
+            url: self.url(&p.path),
+            permalink: self.permalink(&p.path),
+            kind: p.kind,
+            content: &rendered.html,
+            toc: &rendered.toc,
+            breadcrumbs: self.breadcrumbs(p.section, true),
+            prev: prev.map(|i| self.page_link(i)),
+            next: next.map(|i| self.page_link(i)),
+            created: p.front.created.map(Into::into),
+            updated: p.front.updated.map(Into::into),
+            topics: self.topics(&p.front.topics),
+            model: (p.kind == PageKind::Model).then(|| self.model(id)),
+            draft: p.front.draft,
+            source: p.source.display(),
+        }
+    }
+
+    pub fn summary(&self, id: PageId) -> Summary<'a> {
+        let p = self.lib.page(id);
+        Summary {
+            title: &p.front.title,
+            url: self.url(&p.path),
+            description: p.front.description.as_deref(),
+            kind: p.kind,
+            phase: self.phase(p.front.model.phase.as_deref()),
+            funder: p.front.model.funder.as_deref(),
+            region: p.front.model.region.as_deref(),
+            topics: self.topics(&p.front.topics),
+        }
+    }
+
+    pub fn section(&self, id: SectionId, rendered: &'a Rendered) -> SectionView<'a> {
+        let s = self.lib.section(id);
+        let is_catalogue = s.page_kind == PageKind::Model && s.parent.is_some();
+        let pages = if is_catalogue { &self.lib.models } else { &s.pages };
+        SectionView {
+            title: &s.front.title,
+            description: s.front.description.as_deref(),
+            url: self.url(&s.path),
+            permalink: self.permalink(&s.path),
+            content: &rendered.html,
+            breadcrumbs: self.breadcrumbs(id, false),
+            pages: pages.iter().map(|p| self.summary(*p)).collect(),
+            subsections: s
+                .subsections
+                .iter()
+                .map(|c| {
+                    let c = self.lib.section(*c);
+                    LinkView { title: &c.front.title, url: self.url(&c.path) }
+                })
+                .collect(),
+            is_catalogue,
+        }
+    }
+
+    /// Top-level sections, for the main navigation.
+    pub fn nav(&self) -> Vec<LinkView<'a>> {
+        let mut items = self.breadcrumbs(crate::content::library::ROOT, true);
+        items.extend(self.lib.section(crate::content::library::ROOT).subsections.iter().map(|s| {
+            let s = self.lib.section(*s);
+            LinkView { title: &s.front.title, url: self.url(&s.path) }
+        }));
+        items
+    }
+}
