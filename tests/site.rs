@@ -1,0 +1,313 @@
+//! Integration tests of the generator, run against the real binary with
+//! fixture sites: validation messages, link rewriting, theme overrides, the
+//! model card, determinism, atomic output, `new`, and the bundled handbook.
+
+mod support;
+
+use support::{snapshot, SiteTest};
+
+const MODEL_SECTION: &str = "---\ntitle: Toimintamallit\npage_kind: model\n---\n";
+
+fn model(extra: &str) -> String {
+    format!("---\ntitle: Malli\n{extra}---\n## Ratkaisun perusidea\n\nTeksti.\n")
+}
+
+#[test]
+fn four_problems_are_reported_together_and_public_is_untouched() {
+    let site = SiteTest::fixture("validation/four-problems");
+    let run = site.check().expect_errors(&[
+        "content/toimintamallit/malli.md:3:1: virhe: tuntematon kenttä `fundr`",
+        "= help: tarkoititko `funder`?",
+        "content/toimintamallit/malli.md:4:1: virhe: arvo `valmis` ei kelpaa kenttään `phase`",
+        "sallitut arvot: `kehitteilla` (Kehitteillä), `kehitetty` (Kehitetty), `arvioitu` (Arvioitu)",
+        "content/toimintamallit/malli.md:5:1: virhe: päivämäärä `2023-10-32` ei kelpaa",
+        "kirjoita päivämäärä muodossa VVVV-KK-PP",
+        "content/toimintamallit/malli.md:6:1: virhe: kentästä `cover` puuttuu pakollinen `alt`",
+        "3 | fundr: Sosiaali- ja terveysministeriö (STM)",
+    ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 4, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("= help: ").count(), 4, "{}", run.stderr);
+
+    // An earlier good output stays byte-identical after a failed build.
+    std::fs::create_dir_all(site.out_path().join("vanha")).unwrap();
+    std::fs::write(site.out_path().join("index.html"), "edellinen").unwrap();
+    std::fs::write(site.out_path().join("vanha/index.html"), "vanha sivu").unwrap();
+    let before = snapshot(&site.out_path());
+    site.build().expect_errors(&["tuntematon kenttä `fundr`"]);
+    assert_eq!(snapshot(&site.out_path()), before);
+    assert!(!site.root().join(".public.staging").exists(), "staging folder left behind");
+}
+
+#[test]
+fn wrong_type_missing_title_and_unknown_nested_key() {
+    let site = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\nweight: kymmenen\ntopics: Perhekeskus\ndraft: ehkä\n---\n")
+        .file("content/b.md", "---\ndescription: ei otsikkoa\n---\n")
+        .file("content/mallit/_index.md", MODEL_SECTION)
+        .file("content/mallit/c.md", &model("cover:\n  image: x.svg\n  alt: kuva\n  captoin: x\n"));
+    site.check().expect_errors(&[
+        "content/a.md:3:1: virhe: kentän `weight` arvon pitää olla kokonaisluku, nyt se on teksti",
+        "content/a.md:4:1: virhe: kentän `topics` arvon pitää olla lista, nyt se on teksti",
+        "content/a.md:5:1: virhe: kentän `draft` arvon pitää olla totuusarvo (true tai false), nyt se on teksti",
+        "content/b.md:1:1: virhe: pakollinen kenttä `title` puuttuu",
+        "content/mallit/c.md:6:3: virhe: tuntematon kenttä `captoin`",
+        "tarkoititko `caption`?",
+    ]);
+}
+
+#[test]
+fn front_matter_shape_errors() {
+    SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n")
+        .check()
+        .expect_errors(&["content/a.md:1:1: virhe: alkutietoja ei ole suljettu"]);
+    SiteTest::new()
+        .file("content/a.md", "Ei alkutietoja\n")
+        .check()
+        .expect_errors(&["content/a.md:1:1: virhe: tiedoston alusta puuttuvat alkutiedot"]);
+    SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n\tdescription: x\n---\n")
+        .check()
+        .expect_errors(&["content/a.md:3:1: virhe: alkutiedoissa on sarkainmerkki (tab) sisennyksenä"]);
+    SiteTest::new()
+        .file("content/a.md", "---\ntitle: [A\n---\n")
+        .check()
+        .expect_errors(&["content/a.md:", "virhe: alkutietojen YAML-muoto on virheellinen"]);
+    // BOM and CRLF just work.
+    let s = SiteTest::new().file("content/a.md", "\u{feff}---\r\ntitle: Rivinvaihdot\r\n---\r\nTeksti.\r\n");
+    s.build().expect_ok();
+    assert!(s.out("a/index.html").contains("<h1 id=\"sivun-otsikko\">Rivinvaihdot</h1>"));
+}
+
+#[test]
+fn duplicate_urls_are_errors() {
+    SiteTest::new()
+        .file("content/Äiti.md", "---\ntitle: A\n---\n")
+        .file("content/aiti.md", "---\ntitle: B\n---\n")
+        .check()
+        .expect_errors(&["virhe: sivu saa saman osoitteen `/aiti/`"]);
+}
+
+#[test]
+fn config_is_validated_strictly() {
+    SiteTest::new()
+        .file("handbook.yaml", "title: T\nbase_url: https://example.org/\nlanguge: fi\n")
+        .check()
+        .expect_errors(&["handbook.yaml:3:1: virhe: tuntematon kenttä `languge`", "tarkoititko `language`?"]);
+}
+
+#[test]
+fn links_are_rewritten_and_broken_ones_reported() {
+    let site = SiteTest::new()
+        .file("content/luvut/_index.md", "---\ntitle: Luvut\n---\n")
+        .file(
+            "content/luvut/yksi.md",
+            "---\ntitle: Yksi\n---\n[kaksi](kaksi.md#alku), [osio](../luvut/), [kuva](kuvat/a.svg), [ulos](https://stm.fi/), [koti](/)\n",
+        )
+        .file("content/luvut/kaksi.md", "---\ntitle: Kaksi\n---\n## Alku\n")
+        .file("content/luvut/kuvat/a.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.build().expect_ok();
+    let html = site.out("luvut/yksi/index.html");
+    for href in ["href=\"/luvut/kaksi/#alku\"", "href=\"/luvut/\"", "href=\"/luvut/kuvat/a.svg\"", "href=\"https://stm.fi/\"", "href=\"/\""]
+    {
+        assert!(html.contains(href), "{href} missing in {html}");
+    }
+    assert!(site.root().join("public/luvut/kuvat/a.svg").is_file());
+
+    let broken = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n---\nTeksti\n\nks. [luku](kaksii.md)\n")
+        .file("content/kaksi.md", "---\ntitle: B\n---\n");
+    broken
+        .check()
+        .expect_errors(&["content/a.md:6:5: virhe: linkin kohdetta `content/kaksii.md` ei löydy", "tarkoititko `content/kaksi.md`?"]);
+}
+
+#[test]
+fn base_url_with_a_path_prefixes_every_internal_url() {
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n[koti](_index.md)\n");
+    site.run(&["build", "--base-url", "https://deploy-preview-7--x.netlify.app/kasikirja"]).expect_ok();
+    let html = site.out("a/index.html");
+    assert!(html.contains("href=\"/kasikirja/style.css\""), "{html}");
+    assert!(html.contains("<a href=\"/kasikirja/\">koti</a>"), "{html}");
+    assert!(site.out("sitemap.xml").contains("<loc>https://deploy-preview-7--x.netlify.app/kasikirja/a/</loc>"));
+}
+
+#[test]
+fn site_theme_overrides_templates_and_static_files_one_by_one() {
+    let site = SiteTest::new()
+        .file("content/a.md", "---\ntitle: Luku A\n---\nTeksti.\n")
+        .file(
+            "themes/default/templates/chapter.html",
+            "{% extends \"base.html\" %}{% block main %}<p class=\"oma\">{{ page.title }}</p>{% endblock main %}",
+        )
+        .file("themes/default/static/style.css", "body{color:black}");
+    site.build().expect_ok();
+    let html = site.out("a/index.html");
+    assert!(html.contains("<p class=\"oma\">Luku A</p>"), "{html}");
+    assert!(html.contains("Siirry sisältöön"), "base.html still comes from the default theme");
+    assert_eq!(site.out("style.css"), "body{color:black}");
+    assert!(site.out("favicon.svg").contains("<svg"), "other static files still come from the default theme");
+}
+
+#[test]
+fn template_errors_name_the_template() {
+    SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n---\n")
+        .file("themes/default/templates/chapter.html", "{% extends \"base.html\" %}{% block main %}{{ page.title }{% endblock main %}")
+        .check()
+        .expect_errors(&["themes/default/templates/chapter.html", "virhe: sivupohjaa ei voitu kääntää"]);
+}
+
+#[test]
+fn model_card_shows_every_field() {
+    let site = SiteTest::new().file("content/mallit/_index.md", MODEL_SECTION).file("content/mallit/kuvat/k.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").file(
+        "content/mallit/verkosto.md",
+        "---\ntitle: Perheiden kotoutumisen tuen verkosto\ndescription: Lyhyt kuvaus.\nauthor: Virve Rutanen\nfunder: Sosiaali- ja terveysministeriö (STM)\nphase: kehitetty\nlocation: Pirkanmaa\nregion: Pirkanmaan hyvinvointialue\ncreated: 2023-10-20\nupdated: 2023-12-30\ntopics: [Kotoutuminen]\ncontact: Projektikoordinaattori, Setlementti Tampere ry\ncover:\n  image: kuvat/k.svg\n  alt: Piirroskuva lapsesta ja aikuisista\n  caption: Kutsu käynnistystapaamiseen\n  credit: Pirkanmaan perhekeskus\nlinks:\n  - title: Kutsu\n    url: https://example.org/kutsu\npartners:\n  - group: Järjestöt\n    members: [Setlementti Tampere ry]\nmeetings:\n  - date: 2023-11-13\n    title: Käynnistystapaaminen\n---\n## Ratkaisun perusidea\n\nTeksti.\n\n## Toimintaympäristö\n\nTeksti.\n",
+    );
+    site.build().expect_ok();
+    let html = site.out("mallit/verkosto/index.html");
+    for want in [
+        "<h2 id=\"perustiedot\">Perustiedot</h2>",
+        "<dt>Toimintamallin nimi</dt><dd>Perheiden kotoutumisen tuen verkosto</dd>",
+        "<dt>Toimintamallin lyhyt kuvaus</dt><dd>Lyhyt kuvaus.</dd>",
+        "<dt>Toteutuspaikka</dt><dd>Pirkanmaa</dd>",
+        "<dt>Paikkakunta, maakunta tai hyvinvointialue</dt><dd>Pirkanmaan hyvinvointialue</dd>",
+        "<dt>Toimintamallin rahoittaja</dt><dd>Sosiaali- ja terveysministeriö (STM)</dd>",
+        "<dt>Tekijä</dt><dd>Virve Rutanen</dd>",
+        "<dt>Luotu</dt><dd><time datetime=\"2023-10-20\">20.10.2023</time></dd>",
+        "<dt>Viimeksi muokattu</dt><dd><time datetime=\"2023-12-30\">30.12.2023</time></dd>",
+        "<a href=\"https://example.org/kutsu\">Kutsu</a>",
+        "<h2 id=\"toimintamallin-kuvaus\">Toimintamallin kuvaus</h2>",
+        "<h3 id=\"ratkaisun-perusidea\">Ratkaisun perusidea</h3>",
+        "<h3 id=\"toimintaymparisto\">Toimintaympäristö</h3>",
+        "<img src=\"/mallit/kuvat/k.svg\" alt=\"Piirroskuva lapsesta ja aikuisista\"",
+        "Kutsu käynnistystapaamiseen",
+        "<span class=\"credit\">Pirkanmaan perhekeskus</span>",
+        "<h2 id=\"vaihe\">Kehittämisen vaihe</h2>",
+        "<span class=\"phase phase-kehitetty\">Kehitetty</span>",
+        "<a href=\"/aihealueet/kotoutuminen/\">Kotoutuminen</a>",
+        "Setlementti Tampere ry",
+        "<time datetime=\"2023-11-13\">13.11.2023</time> – Käynnistystapaaminen",
+    ] {
+        assert!(html.contains(want), "missing {want:?}");
+    }
+    assert!(!html.contains("**") && !html.contains("Created with Sketch"));
+    let catalogue = site.out("mallit/index.html");
+    assert!(
+        catalogue.contains("Perheiden kotoutumisen tuen verkosto")
+            && catalogue.contains("Kehitetty")
+            && catalogue.contains("Sosiaali- ja terveysministeriö (STM)")
+    );
+    assert!(site.out("aihealueet/kotoutuminen/index.html").contains("/mallit/verkosto/"));
+}
+
+#[test]
+fn chapters_have_breadcrumbs_prev_next_and_toc() {
+    let site = SiteTest::new()
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n")
+        .file("content/kasikirja/b.md", "---\ntitle: Toinen\nweight: 20\n---\n## Yksi\n\n## Kaksi\n\n### Alakohta\n")
+        .file("content/kasikirja/a.md", "---\ntitle: Ensimmäinen\nweight: 10\n---\n")
+        .file("content/kasikirja/c.md", "---\ntitle: Kolmas\nweight: 30\n---\n");
+    site.build().expect_ok();
+    let b = site.out("kasikirja/b/index.html");
+    assert!(b.contains("href=\"/kasikirja/a/\" rel=\"prev\""), "{b}");
+    assert!(b.contains("href=\"/kasikirja/c/\" rel=\"next\""), "{b}");
+    assert!(b.contains("<li><a href=\"/kasikirja/\">Käsikirja</a></li>"));
+    assert!(b.contains("<li class=\"toc-l3\"><a href=\"#alakohta\">Alakohta</a></li>"));
+    assert!(!site.out("kasikirja/a/index.html").contains("rel=\"prev\""));
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = SiteTest::new().file("content/luonnos.md", "---\ntitle: Luonnos\ndraft: true\n---\n");
+    site.build().expect_ok();
+    assert!(!site.root().join("public/luonnos").exists());
+    site.run(&["build", "--drafts"]).expect_ok();
+    assert!(site.root().join("public/luonnos/index.html").is_file());
+}
+
+#[test]
+fn extras_are_written() {
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\nupdated: 2024-01-31\naliases: [/vanha-a/]\n---\n");
+    site.build().expect_ok();
+    assert!(site.out("sitemap.xml").contains("<url><loc>https://example.org/a/</loc><lastmod>2024-01-31</lastmod></url>"));
+    assert!(site.out("robots.txt").contains("Sitemap: https://example.org/sitemap.xml"));
+    assert!(site.out("404.html").contains("Sivua ei löytynyt"));
+    assert!(site.out("_redirects").contains("/vanha-a/ /a/ 301"));
+    assert!(site.out("vanha-a/index.html").contains("url=/a/"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = SiteTest::bundled();
+    site.build().expect_ok();
+    let first = snapshot(&site.out_path());
+    site.build().expect_ok();
+    assert_eq!(first, snapshot(&site.out_path()));
+    assert!(first.len() > 10);
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let site = SiteTest::new();
+    assert_eq!(site.run(&["build", "--nonsense"]).code, 2);
+    assert_eq!(site.run(&["frobnicate"]).code, 2);
+    for cmd in [&["--help"][..], &["build", "--help"], &["check", "--help"], &["new", "--help"]] {
+        let r = site.run(cmd).expect_ok();
+        assert!(r.stdout.contains("Usage"), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn refuses_an_output_folder_that_would_replace_the_sources() {
+    let site = SiteTest::new();
+    site.run(&["build", "--out", "."]).expect_errors(&["tulostekansioksi ei voi valita sivuston juurta"]);
+    site.run(&["build", "--out", "content"]).expect_errors(&["tulostekansioksi ei voi valita"]);
+    assert!(site.root().join("content/_index.md").is_file());
+}
+
+#[test]
+fn new_creates_valid_files_and_never_overwrites() {
+    let site = SiteTest::new()
+        .file("content/toimintamallit/_index.md", MODEL_SECTION)
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n");
+    let r = site.run(&["new", "model", "Äitien vertaisryhmä: Tampere"]).expect_ok();
+    assert!(r.stdout.contains("content/toimintamallit/aitien-vertaisryhma-tampere.md"), "{}", r.stdout);
+    let text = std::fs::read_to_string(site.root().join("content/toimintamallit/aitien-vertaisryhma-tampere.md")).unwrap();
+    for key in ["# funder:", "# phase:", "# cover:", "# meetings:", "# partners:", "## Ratkaisun perusidea"] {
+        assert!(text.contains(key), "{key} missing:\n{text}");
+    }
+    site.run(&["new", "chapter", "Uusi luku"]).expect_ok();
+    assert!(site.root().join("content/kasikirja/uusi-luku.md").is_file());
+    site.check().expect_ok();
+    site.run(&["new", "chapter", "Uusi luku"]).expect_errors(&["tiedosto on jo olemassa"]);
+    site.build().expect_ok();
+    assert!(site.out("toimintamallit/aitien-vertaisryhma-tampere/index.html").contains("Äitien vertaisryhmä: Tampere"));
+}
+
+#[test]
+fn netlify_toml_parses_and_its_commands_build_the_site() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/netlify.toml")).unwrap();
+    let doc: toml::Table = text.parse().expect("netlify.toml is valid TOML");
+    let build = doc["build"].as_table().unwrap();
+    assert_eq!(build["publish"].as_str(), Some("public"));
+    let preview = doc["context"]["deploy-preview"]["command"].as_str().unwrap();
+    assert!(preview.contains("--drafts") && preview.contains("--base-url $DEPLOY_PRIME_URL"), "{preview}");
+    for (command, url) in [(build["command"].as_str().unwrap(), None), (preview, Some("https://deploy-preview-3--kasikirja.netlify.app"))] {
+        let (compile, run) = command.split_once(" && ").expect("compile && run");
+        assert_eq!(compile, "cargo build --release");
+        let args: Vec<String> = run
+            .split_whitespace()
+            .skip(1)
+            .map(|a| if a == "$DEPLOY_PRIME_URL" { url.unwrap().to_string() } else { a.to_string() })
+            .collect();
+        assert_eq!(run.split_whitespace().next(), Some("./target/release/handbook"));
+        let site = SiteTest::bundled();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        site.run(&args).expect_ok();
+        assert!(site.out("index.html").contains("<html lang=\"fi\">"));
+        if let Some(url) = url {
+            assert!(site.out("sitemap.xml").contains(url));
+        }
+    }
+}
