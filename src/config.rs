@@ -39,7 +39,7 @@ static REPOSITORY: [Field; 2] = [
 ];
 
 /// Keys of `handbook.yaml`.
-pub static CONFIG_FIELDS: [Field; 7] = [
+pub static CONFIG_FIELDS: [Field; 8] = [
     Field { name: "title", ty: Ty::Str, required: true, scope: Scope::All, example: "Sivuston nimi", doc: "sivuston nimi" },
     Field { name: "description", ty: Ty::Str, required: false, scope: Scope::All, example: "Kuvaus", doc: "sivuston kuvaus hakukoneille" },
     Field {
@@ -70,6 +70,14 @@ pub static CONFIG_FIELDS: [Field; 7] = [
         example: "\n  - id: kehitteilla\n    label: Kehitteillä",
         doc: "kehittämisen vaiheet",
     },
+    Field {
+        name: "trusted_html",
+        ty: Ty::Bool,
+        required: false,
+        scope: Scope::All,
+        example: "false",
+        doc: "päästää Markdownin seassa olevan HTML:n läpi puhdistamatta (vain luotetulle sisällölle)",
+    },
 ];
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +104,7 @@ struct RawConfig {
     theme: Option<String>,
     repository: Option<RawRepository>,
     phases: Option<Vec<RawPhase>>,
+    trusted_html: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +125,8 @@ pub struct Config {
     pub repository: Option<Repository>,
     /// (id, label) in configured order.
     pub phases: Vec<(String, String)>,
+    /// Raw HTML in Markdown is not sanitised.
+    pub trusted_html: bool,
 }
 
 impl Config {
@@ -197,6 +208,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             .repository
             .map(|r| Repository { url: r.url.trim_end_matches('/').to_string(), branch: r.branch.unwrap_or_else(|| "main".into()) }),
         phases,
+        trusted_html: raw.trusted_html.unwrap_or(false),
     })
 }
 

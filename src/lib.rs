@@ -6,6 +6,7 @@
 //! `render` (Tera theme through borrowed views) → `output` (staging, atomic swap);
 //! `site` sequences them and contains no parsing or rendering itself.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

@@ -17,7 +17,7 @@ use crate::content::library::{normalise_alias, ROOT};
 use crate::content::{self, Library};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::links::LinkResolver;
-use crate::markdown::{self, Rendered, Source};
+use crate::markdown::{self, RenderOptions, Rendered, Source};
 use crate::output::{NullSink, Sink, Staging};
 use crate::render::views::Views;
 use crate::render::Renderer;
@@ -83,6 +83,7 @@ impl Site {
 
     /// Renders the Markdown of every page and section, in parallel.
     fn markdown(&self, table_label: &str) -> (Vec<Rendered>, Vec<Rendered>) {
+        let opts = RenderOptions { table_label, heading_offset: 0, trusted_html: self.config.trusted_html };
         let resolver = self.resolver();
         let pages = self
             .lib
@@ -94,8 +95,7 @@ impl Site {
                 markdown::render(
                     &Source { display: &display, rel: &p.source.rel, file_text: &p.text, body_offset: p.body_offset },
                     &resolver,
-                    table_label,
-                    offset,
+                    RenderOptions { heading_offset: offset, ..opts },
                 )
             })
             .collect();
@@ -109,8 +109,7 @@ impl Site {
                     markdown::render(
                         &Source { display: &display, rel: &src.rel, file_text: &s.text, body_offset: s.body_offset },
                         &resolver,
-                        table_label,
-                        0,
+                        opts,
                     )
                 }
                 None => Rendered::default(),
@@ -156,6 +155,7 @@ impl Site {
         let (pages_md, sections_md) = self.markdown(strings.get("table").copied().unwrap_or("Taulukko"));
         let mut diags: Diagnostics = pages_md.iter().chain(&sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
         diags.extend(self.check_front_links());
+        diags.extend(crate::check::anchors(&self.lib, &pages_md, &sections_md));
         let views = Views { lib: &self.lib, config: &self.config, resolver: self.resolver() };
         let nav = serde_json::to_value(views.nav()).unwrap_or_default();
         let renderer = match Renderer::new(&self.theme, &self.config, nav) {

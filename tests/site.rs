@@ -311,3 +311,35 @@ fn netlify_toml_parses_and_its_commands_build_the_site() {
         }
     }
 }
+
+#[test]
+fn anchors_and_placeholder_links_are_checked() {
+    let site = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n---\n## Kolme tasoa\n\n[oma](#kolme-tasoa) [toinen](b.md#alkuu) [tyhjä](#) [ohi](#puuttuu)\n")
+        .file("content/b.md", "---\ntitle: B\n---\n## Alku\n");
+    site.check().expect_errors(&[
+        "content/a.md:6:21: virhe: linkin `b.md#alkuu` ankkuria `#alkuu` ei löydy kohdesivulta",
+        "tarkoititko `#alku`?",
+        "content/a.md:6:42: virhe: linkillä ei ole kohdetta (paikkamerkki `#` tai tyhjä)",
+        "content/a.md:6:53: virhe: linkin `#puuttuu` ankkuria `#puuttuu` ei löydy kohdesivulta",
+    ]);
+    let ok = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n## Kolme tasoa\n\n[oma](#kolme-tasoa) [kortti](#sisalto)\n");
+    ok.check().expect_ok();
+}
+
+#[test]
+fn raw_html_is_sanitised_unless_trusted() {
+    let body = "---\ntitle: A\n---\n<script>alert(1)</script>\n\n<details open><summary>Lisää</summary>\n\nPiilossa <b onclick=\"alert(2)\">lihava</b>\n\n</details>\n";
+    let site = SiteTest::new().file("content/a.md", body);
+    site.build().expect_ok();
+    let html = site.out("a/index.html");
+    assert!(!html.contains("alert(") && !html.contains("onclick"), "{html}");
+    assert!(
+        html.contains("<details open=\"\"><summary>Lisää</summary>") || html.contains("<details open><summary>Lisää</summary>"),
+        "{html}"
+    );
+    assert!(html.contains("<b>lihava</b>"), "{html}");
+    let trusted = SiteTest::new().file("handbook.yaml", &format!("{}trusted_html: true\n", support::CONFIG)).file("content/a.md", body);
+    trusted.build().expect_ok();
+    assert!(trusted.out("a/index.html").contains("<script>alert(1)</script>"));
+}

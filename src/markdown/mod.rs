@@ -9,6 +9,7 @@
 
 pub mod highlight;
 pub mod links;
+pub mod sanitize;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -27,6 +28,29 @@ pub struct TocEntry {
     pub title: String,
 }
 
+/// A link in the body that points inside the site, for anchor checks.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// The page or section it leads to; `None` for the same page.
+    pub target: Option<crate::content::library::Target>,
+    /// The `#fragment`, without `#`.
+    pub fragment: String,
+    pub href: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// How to render: per-site and per-page choices.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    /// `aria-label` of the scrollable table wrapper.
+    pub table_label: &'a str,
+    /// Levels to demote headings by (see [`render`]).
+    pub heading_offset: u8,
+    /// Raw HTML passes unsanitised (site setting `trusted_html`).
+    pub trusted_html: bool,
+}
+
 /// The output of rendering one Markdown body.
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -36,6 +60,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Plain text, for search and descriptions.
     pub text: String,
+    /// Internal links with a fragment, checked once every page is rendered.
+    pub links: Vec<LinkRef>,
     pub diagnostics: Diagnostics,
 }
 
@@ -62,16 +88,20 @@ pub fn options() -> Options {
 /// Renders a body; problems go into `Rendered::diagnostics`, never a panic.
 /// `heading_offset` demotes headings (a model card's body sits under the
 /// card's own "Toimintamallin kuvaus" H2, so its `##` become H3).
-pub fn render(src: &Source, resolver: &LinkResolver, table_label: &str, heading_offset: u8) -> Rendered {
+pub fn render(src: &Source, resolver: &LinkResolver, opts: RenderOptions) -> Rendered {
     let body = &src.file_text[src.body_offset..];
     let mut events: Vec<Ev> = Parser::new_ext(body, options()).into_offset_iter().collect();
     let mut out = Rendered::default();
     headings(&mut events, src, &mut out);
-    rewrite_links(&mut events, src, resolver, &mut out.diagnostics);
+    rewrite_links(&mut events, src, resolver, &mut out);
     out.text = plain_text(&events);
-    demote(&mut events, heading_offset);
-    let events = code_and_tables(events, table_label);
+    demote(&mut events, opts.heading_offset);
+    let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let events = code_and_tables(events, opts.table_label);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    if has_raw_html && !opts.trusted_html {
+        out.html = sanitize::clean(&out.html);
+    }
     out
 }
 
@@ -141,7 +171,8 @@ fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
     }
 }
 
-fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, diags: &mut Diagnostics) {
+fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: &mut Rendered) {
+    let diags = &mut out.diagnostics;
     for i in 0..events.len() {
         let (is_image, dest) = match &events[i].0 {
             Event::Start(Tag::Link { dest_url, .. }) => (false, dest_url.to_string()),
@@ -161,6 +192,21 @@ fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, diags
                         .with_help("kirjoita hakasulkeisiin, mitä kuvassa on: `![Kuvaus kuvasta](kuva.svg)`")
                         .with_source(src.file_text),
                 );
+            }
+        }
+        if !is_image && (dest.trim().is_empty() || dest == "#") {
+            diags.push(
+                Diagnostic::error(src.display, line, col, "linkillä ei ole kohdetta (paikkamerkki `#` tai tyhjä)")
+                    .with_help("kirjoita linkin kohde sulkeisiin, esim. `[teksti](toinen-luku.md)`, tai poista linkki")
+                    .with_source(src.file_text),
+            );
+            continue;
+        }
+        if let Some((_, frag)) = dest.split_once('#').filter(|_| !links::is_external(&dest)) {
+            let same_page = dest.starts_with('#');
+            let target = if same_page { None } else { resolver.target(src.rel, &dest) };
+            if same_page || target.is_some() {
+                out.links.push(LinkRef { target, fragment: frag.to_string(), href: dest.clone(), line, col });
             }
         }
         let new_url = match resolver.resolve(src.rel, &dest) {
