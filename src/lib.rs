@@ -6,15 +6,19 @@
 //! `render` (Tera theme through borrowed views) → `output` (staging, atomic swap);
 //! `site` sequences them and contains no parsing or rendering itself.
 
+pub mod changes;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod feed;
 pub mod fsutil;
+pub mod git;
 pub mod i18n;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod preview;
 pub mod render;
 pub mod site;
 pub mod slug;

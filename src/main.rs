@@ -82,7 +82,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { root, out, drafts, base_url } => {
             let out = out.unwrap_or_else(|| root.join("public"));
-            match site::build(&Options { root, drafts, base_url }, &out) {
+            let preview = handbook::preview::Preview::from_env(|k| std::env::var(k).ok());
+            match site::build(&Options { root, drafts, base_url, preview }, &out) {
                 Ok(r) => {
                     let w = r.warnings.warning_count();
                     print_all(r.warnings);
@@ -98,7 +99,7 @@ fn main() -> ExitCode {
                 Err(d) => fail(d),
             }
         }
-        Command::Check { root, drafts } => match site::check(&Options { root, drafts, base_url: None }) {
+        Command::Check { root, drafts } => match site::check(&Options { drafts, ..Options::new(root) }) {
             Ok(r) => {
                 let w = r.warnings.warning_count();
                 print_all(r.warnings);

@@ -11,14 +11,17 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tera::Context;
 
+use crate::changes::PageChange;
 use crate::config::{self, Config};
 use crate::content::front_matter::LinkTarget;
 use crate::content::library::{normalise_alias, ROOT};
 use crate::content::{self, Library};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::git::Repo;
 use crate::markdown::links::LinkResolver;
 use crate::markdown::{self, RenderOptions, Rendered, Source};
 use crate::output::{NullSink, Sink, Staging};
+use crate::preview::Preview;
 use crate::render::views::Views;
 use crate::render::Renderer;
 use crate::theme::Theme;
@@ -29,6 +32,14 @@ pub struct Options {
     pub root: PathBuf,
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// Set for pull-request deploy previews (see `preview::Preview::from_env`).
+    pub preview: Option<Preview>,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Options {
+        Options { root: root.into(), drafts: false, base_url: None, preview: None }
+    }
 }
 
 /// A loaded, validated site.
@@ -37,6 +48,10 @@ pub struct Site {
     pub config: Config,
     pub theme: Theme,
     pub lib: Library,
+    /// The Git repository holding the site, if any.
+    pub repo: Option<Repo>,
+    pub preview: Option<Preview>,
+    pub drafts: bool,
 }
 
 /// What a successful run did.
@@ -62,7 +77,24 @@ impl Site {
         }
         let (files, mut diags) = content::discover(&opts.root);
         let theme = Theme::load(&opts.root, &config.theme);
-        let (lib, lib_diags) = Library::new(files, &config, opts.drafts);
+        let repo = Repo::open(&opts.root);
+        let history = match &repo {
+            Some(r) if r.is_shallow() => {
+                diags.push(
+                    Diagnostic::warning(
+                        content::CONTENT_DIR,
+                        0,
+                        0,
+                        "Git-klooni on matala (shallow), joten sivujen päivämääriä ei luettu historiasta",
+                    )
+                    .with_help("hae koko historia komennolla `git fetch --unshallow`; alkutietojen `created`/`updated` näytetään silti"),
+                );
+                Default::default()
+            }
+            Some(r) => r.file_dates(content::CONTENT_DIR),
+            None => Default::default(),
+        };
+        let (lib, lib_diags) = Library::with_history(files, &config, opts.drafts, &history);
         diags.extend(lib_diags);
         let theme = match theme {
             Ok(t) => t,
@@ -74,7 +106,7 @@ impl Site {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok((Site { root: opts.root.clone(), config, theme, lib }, diags))
+        Ok((Site { root: opts.root.clone(), config, theme, lib, repo, preview: opts.preview.clone(), drafts: opts.drafts }, diags))
     }
 
     fn resolver(&self) -> LinkResolver<'_> {
@@ -156,9 +188,28 @@ impl Site {
         let mut diags: Diagnostics = pages_md.iter().chain(&sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
         diags.extend(self.check_front_links());
         diags.extend(crate::check::anchors(&self.lib, &pages_md, &sections_md));
-        let views = Views { lib: &self.lib, config: &self.config, resolver: self.resolver() };
-        let nav = serde_json::to_value(views.nav()).unwrap_or_default();
-        let renderer = match Renderer::new(&self.theme, &self.config, nav) {
+        let (changes, change_diags) = self.changes();
+        diags.extend(change_diags);
+        let views = Views {
+            lib: &self.lib,
+            config: &self.config,
+            resolver: self.resolver(),
+            repo_prefix: self.repo.as_ref().map_or("", |r| r.prefix.as_str()),
+            changes: changes.iter().map(|c| (c.source.as_str(), c)).collect(),
+        };
+        let shared = [
+            ("nav", serde_json::to_value(views.nav()).unwrap_or_default()),
+            (
+                "preview",
+                serde_json::to_value(self.preview.as_ref().map(|p| {
+                    serde_json::json!({ "id": p.review_id, "pull_url": p.pull_url, "changes_url": views.url("/muutokset/"), "count": changes.len() })
+                }))
+                .unwrap_or_default(),
+            ),
+            ("noindex", serde_json::Value::Bool(self.preview.is_some())),
+            ("feed_url", serde_json::Value::String(views.url("/atom.xml"))),
+        ];
+        let renderer = match Renderer::new(&self.theme, &self.config, &shared) {
             Ok(r) => Some(r),
             Err(d) => {
                 diags.extend(d);
@@ -206,12 +257,35 @@ impl Site {
         }
         results.extend(self.render_topics(&views, &writer));
         results.push(self.render_extras(&views, &writer));
+        if self.preview.is_some() {
+            let mut ctx = renderer.context();
+            let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
+            ctx.insert("changes", &list);
+            results.push(writer.html("changes.html", &ctx, "/muutokset/"));
+        }
         results.push(self.copy_files(sink));
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
             return Err(diags);
         }
         Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0 })
+    }
+
+    /// What a deploy preview changes (empty outside previews).
+    fn changes(&self) -> (Vec<PageChange>, Diagnostics) {
+        match (&self.preview, &self.repo) {
+            (Some(_), Some(repo)) => {
+                let branch = self.config.repository.as_ref().map_or("main", |r| r.branch.as_str());
+                crate::preview::changes(&self.lib, repo, branch)
+            }
+            (Some(_), None) => (
+                Vec::new(),
+                Diagnostic::warning(content::CONTENT_DIR, 0, 0, "muutossivua ei voitu koota: sivusto ei ole Git-varastossa")
+                    .with_help("rakenna esikatselu Git-kloonista")
+                    .into(),
+            ),
+            _ => (Vec::new(), Diagnostics::new()),
+        }
     }
 
     fn render_topics(&self, views: &Views, writer: &Writer) -> Vec<Result<(), Diagnostic>> {
@@ -246,7 +320,7 @@ impl Site {
             String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         let mut entries: Vec<(String, Option<String>)> =
             self.lib.sections.iter().map(|s| (s.path.clone(), s.front.updated.or(s.front.created).map(|d| d.to_string()))).collect();
-        entries.extend(self.lib.pages.iter().map(|p| (p.path.clone(), p.front.updated.or(p.front.created).map(|d| d.to_string()))));
+        entries.extend(self.lib.pages.iter().map(|p| (p.path.clone(), p.updated.or(p.created).map(|d| d.to_string()))));
         entries.push(("/aihealueet/".into(), None));
         entries.extend(self.lib.topics.values().map(|t| (format!("/aihealueet/{}/", t.slug), None)));
         entries.sort();
@@ -259,7 +333,13 @@ impl Site {
         }
         sitemap.push_str("</urlset>\n");
         writer.file("sitemap.xml", sitemap.as_bytes())?;
-        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", views.permalink("/sitemap.xml"));
+        let robots = if self.preview.is_some() {
+            // Previews are public but must never be indexed.
+            "User-agent: *\nDisallow: /\n".to_string()
+        } else {
+            format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", views.permalink("/sitemap.xml"))
+        };
+        writer.file("atom.xml", crate::feed::atom(&self.lib, &self.config.title, &|p| views.permalink(p)).as_bytes())?;
         writer.file("robots.txt", robots.as_bytes())?;
         let mut redirects = String::new();
         for p in &self.lib.pages {

@@ -294,7 +294,10 @@ fn netlify_toml_parses_and_its_commands_build_the_site() {
     let preview = doc["context"]["deploy-preview"]["command"].as_str().unwrap();
     assert!(preview.contains("--drafts") && preview.contains("--base-url $DEPLOY_PRIME_URL"), "{preview}");
     for (command, url) in [(build["command"].as_str().unwrap(), None), (preview, Some("https://deploy-preview-3--kasikirja.netlify.app"))] {
-        let (compile, run) = command.split_once(" && ").expect("compile && run");
+        // Leading `git fetch … || true;` steps prepare the history; then compile && run.
+        let (fetches, main) = command.rsplit_once("; ").expect("history steps; build");
+        assert!(fetches.contains("git fetch --quiet --unshallow || true"), "{fetches}");
+        let (compile, run) = main.split_once(" && ").expect("compile && run");
         assert_eq!(compile, "cargo build --release");
         let args: Vec<String> = run
             .split_whitespace()

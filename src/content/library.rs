@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
+use super::date::Date;
 use super::front_matter::{self, FrontMatter, PageKind, ParseInput};
 use super::{read_text, SourceFile, SourceKind};
 use crate::config::Config;
@@ -34,6 +35,9 @@ pub struct Page {
     pub section: SectionId,
     /// Site-relative path, `/kasikirja/luku/` (without the base path).
     pub path: String,
+    /// Effective dates: front matter wins, else the Git history.
+    pub created: Option<Date>,
+    pub updated: Option<Date>,
 }
 
 impl Page {
@@ -101,7 +105,7 @@ pub struct Library {
 pub const ROOT: SectionId = SectionId(0);
 
 /// Paths the generator itself uses; content may not take them.
-pub const RESERVED_PATHS: &[&str] = &["/aihealueet/", "/haku/"];
+pub const RESERVED_PATHS: &[&str] = &["/aihealueet/", "/haku/", "/muutokset/"];
 
 fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
@@ -171,6 +175,17 @@ fn load_one(file: &SourceFile, config: &Config, inherited: Option<PageKind>) -> 
 impl Library {
     /// Builds the library; `drafts` keeps pages marked `draft: true`.
     pub fn new(files: Vec<SourceFile>, config: &Config, drafts: bool) -> (Library, Diagnostics) {
+        Self::with_history(files, config, drafts, &HashMap::new())
+    }
+
+    /// Like [`Library::new`], with (created, updated) dates from version control,
+    /// keyed by path relative to the site root (`content/a.md`).
+    pub fn with_history(
+        files: Vec<SourceFile>,
+        config: &Config,
+        drafts: bool,
+        history: &HashMap<String, (Date, Date)>,
+    ) -> (Library, Diagnostics) {
         let mut diags = Diagnostics::new();
         let mut lib = Library {
             pages: Vec::new(),
@@ -266,9 +281,14 @@ impl Library {
                     let kind = l.parsed.front.page_kind.unwrap_or(lib.sections[sec.0].page_kind);
                     lib.by_source.insert(l.source.rel.clone(), Target::Page(id));
                     let path = page_path(&l.source.rel);
+                    let known = history.get(&l.source.display());
+                    let created = l.parsed.front.created.or(known.map(|d| d.0));
+                    let updated = l.parsed.front.updated.or(known.map(|d| d.1));
                     lib.pages.push(Page {
                         id,
                         path,
+                        created,
+                        updated,
                         text: l.text,
                         body_offset: l.parsed.body_offset,
                         body_line: l.parsed.body_line,

@@ -17,8 +17,18 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::theme::{Origin, Theme};
 
 /// Templates every theme must provide (the default theme has them all).
-pub const REQUIRED_TEMPLATES: &[&str] =
-    &["base.html", "home.html", "section.html", "chapter.html", "model.html", "catalogue.html", "topic.html", "topics.html", "404.html"];
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "base.html",
+    "home.html",
+    "section.html",
+    "chapter.html",
+    "model.html",
+    "catalogue.html",
+    "topic.html",
+    "topics.html",
+    "404.html",
+    "changes.html",
+];
 
 #[derive(Serialize)]
 struct SiteView<'a> {
@@ -69,7 +79,9 @@ fn tera_line(msg: &str) -> (usize, usize) {
 }
 
 impl Renderer {
-    pub fn new(theme: &Theme, config: &Config, nav: serde_json::Value) -> Result<Renderer, Diagnostics> {
+    /// Compiles the theme; `shared` values (navigation, preview state …) join
+    /// the context of every page.
+    pub fn new(theme: &Theme, config: &Config, shared: &[(&str, serde_json::Value)]) -> Result<Renderer, Diagnostics> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which is legal but makes every URL unreadable.
@@ -129,7 +141,9 @@ impl Renderer {
                 repository: config.repository.as_ref().map(|r| r.url.as_str()),
             },
         );
-        base.insert("nav", &nav);
+        for (k, v) in shared {
+            base.insert(*k, v);
+        }
         base.insert("t", &crate::i18n::strings(&config.language));
         Ok(Renderer { tera, base, origins })
     }

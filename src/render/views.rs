@@ -4,12 +4,14 @@
 
 use serde::Serialize;
 
+use crate::changes::{ChangeKind, PageChange};
 use crate::config::Config;
 use crate::content::date::Date;
 use crate::content::front_matter::{LinkTarget, PageKind};
 use crate::content::library::{Library, PageId, SectionId};
 use crate::markdown::links::{is_external, LinkResolver};
 use crate::markdown::{Rendered, TocEntry};
+use std::collections::HashMap;
 
 #[derive(Serialize)]
 pub struct DateView {
@@ -102,6 +104,8 @@ pub struct PageView<'a> {
     pub draft: bool,
     /// Source path relative to the site root.
     pub source: String,
+    pub repo: Option<RepoLinks>,
+    pub change: Option<ChangeMarker>,
 }
 
 /// One line of a listing (section pages, catalogue, topics).
@@ -135,6 +139,38 @@ pub struct Views<'a> {
     pub lib: &'a Library,
     pub config: &'a Config,
     pub resolver: LinkResolver<'a>,
+    /// The site root inside its Git repository (`""` or `docs/`), for edit links.
+    pub repo_prefix: &'a str,
+    /// Pages this deploy preview changes, by source path.
+    pub changes: HashMap<&'a str, &'a PageChange>,
+}
+
+/// A page's marker in a deploy preview.
+#[derive(Serialize)]
+pub struct ChangeMarker {
+    pub kind: ChangeKind,
+    pub url: String,
+}
+
+/// Links to the page's source in the repository.
+#[derive(Serialize)]
+pub struct RepoLinks {
+    pub edit: String,
+    pub history: String,
+    pub feedback: String,
+}
+
+/// Minimal percent-encoding for query values.
+fn query_escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 impl<'a> Views<'a> {
@@ -225,13 +261,29 @@ impl<'a> Views<'a> {
             breadcrumbs: self.breadcrumbs(p.section, true),
             prev: prev.map(|i| self.page_link(i)),
             next: next.map(|i| self.page_link(i)),
-            created: p.front.created.map(Into::into),
-            updated: p.front.updated.map(Into::into),
+            created: p.created.map(Into::into),
+            updated: p.updated.map(Into::into),
             topics: self.topics(&p.front.topics),
             model: (p.kind == PageKind::Model).then(|| self.model(id)),
             draft: p.front.draft,
             source: p.source.display(),
+            repo: self.repo_links(&p.source.display(), &p.front.title, &p.path),
+            change: self
+                .changes
+                .get(p.source.display().as_str())
+                .map(|c| ChangeMarker { kind: c.kind, url: self.url(&format!("/muutokset/#{}", c.anchor)) }),
         }
+    }
+
+    fn repo_links(&self, source: &str, title: &str, path: &str) -> Option<RepoLinks> {
+        let r = self.config.repository.as_ref()?;
+        let file = format!("{}{source}", self.repo_prefix);
+        let body = format!("Sivu: {}\n\nPalaute:\n", self.permalink(path));
+        Some(RepoLinks {
+            edit: format!("{}/edit/{}/{file}", r.url, r.branch),
+            history: format!("{}/commits/{}/{file}", r.url, r.branch),
+            feedback: format!("{}/issues/new?title={}&body={}", r.url, query_escape(&format!("Palaute: {title}")), query_escape(&body)),
+        })
     }
 
     pub fn summary(&self, id: PageId) -> Summary<'a> {

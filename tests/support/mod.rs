@@ -87,6 +87,50 @@ impl SiteTest {
         Run::from(Command::new(bin()).args(args).current_dir(self.root()).output().expect("run handbook"))
     }
 
+    /// Runs with extra environment variables (e.g. Netlify's).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(bin());
+        cmd.args(args).current_dir(self.root());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("run handbook"))
+    }
+
+    /// Runs `git` in the site with fixed identity and dates (`date` as `2023-10-20`).
+    pub fn git(&self, args: &[&str], date: &str) -> String {
+        let stamp = format!("{date}T12:00:00+02:00");
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(self.root())
+            .env("GIT_AUTHOR_NAME", "Toimittaja")
+            .env("GIT_AUTHOR_EMAIL", "toimittaja@example.org")
+            .env("GIT_COMMITTER_NAME", "Toimittaja")
+            .env("GIT_COMMITTER_EMAIL", "toimittaja@example.org")
+            .env("GIT_AUTHOR_DATE", &stamp)
+            .env("GIT_COMMITTER_DATE", &stamp)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.root())
+            .output()
+            .expect("run git");
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// `git add -A && git commit` on `date`.
+    pub fn commit(&self, message: &str, date: &str) -> &SiteTest {
+        self.git(&["add", "-A"], date);
+        self.git(&["commit", "-q", "-m", message], date);
+        self
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &SiteTest {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+        self
+    }
+
     pub fn build(&self) -> Run {
         self.run(&["build"])
     }

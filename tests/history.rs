@@ -1,0 +1,147 @@
+//! Comment rounds (issue 5): dates from Git history, shallow clones, edit and
+//! feedback links, the Atom feed, and deploy previews with a changes page.
+//! Each test makes its own repository with fixed commit dates.
+
+mod support;
+
+use support::SiteTest;
+
+const REPO_CONFIG: &str =
+    "title: Testisivusto\nbase_url: https://example.org/\nrepository:\n  url: https://github.com/pirkanmaa/kasikirja\n  branch: main\n";
+
+fn repo_site() -> SiteTest {
+    let site = SiteTest::new().file("handbook.yaml", REPO_CONFIG).file(".gitignore", "public/\n");
+    site.git(&["init", "-q", "-b", "main"], "2023-01-01");
+    site
+}
+
+#[test]
+fn dates_come_from_git_unless_front_matter_gives_them() {
+    let site = repo_site();
+    site.write("content/a.md", "---\ntitle: A\n---\nEnsimmäinen versio.\n")
+        .write("content/b.md", "---\ntitle: B\ncreated: 2020-05-01\n---\nTeksti.\n");
+    site.commit("Ensimmäinen", "2023-10-20");
+    site.write("content/a.md", "---\ntitle: A\n---\nToinen versio.\n").commit("Toinen", "2023-12-30");
+    site.build().expect_ok();
+    let a = site.out("a/index.html");
+    assert!(a.contains("Luotu:</span> <time datetime=\"2023-10-20\">20.10.2023</time>"), "{a}");
+    assert!(a.contains("Viimeksi muokattu:</span> <time datetime=\"2023-12-30\">30.12.2023</time>"), "{a}");
+    let b = site.out("b/index.html");
+    assert!(b.contains("<time datetime=\"2020-05-01\">1.5.2020</time>"), "front matter wins: {b}");
+    assert!(b.contains("<time datetime=\"2023-10-20\">20.10.2023</time>"), "updated from git: {b}");
+}
+
+#[test]
+fn a_shallow_clone_is_reported_not_turned_into_wrong_dates() {
+    let origin = repo_site();
+    origin.write("content/a.md", "---\ntitle: A\n---\nv1\n").commit("1", "2023-10-20");
+    origin.write("content/a.md", "---\ntitle: A\n---\nv2\n").commit("2", "2023-12-30");
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.root().display());
+    let st = std::process::Command::new("git").args(["clone", "-q", "--depth", "1", &url, "."]).current_dir(clone.path()).status().unwrap();
+    assert!(st.success());
+    let out = std::process::Command::new(support::bin()).arg("build").current_dir(clone.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("varoitus: Git-klooni on matala (shallow)"), "{stderr}");
+    let html = std::fs::read_to_string(clone.path().join("public/a/index.html")).unwrap();
+    assert!(!html.contains("<time"), "no dates from a shallow history: {html}");
+}
+
+#[test]
+fn edit_feedback_and_history_links_come_from_the_repository_setting() {
+    let site = repo_site();
+    site.write("content/kasikirja/luku.md", "---\ntitle: Luku ja välimerkit?\n---\nTeksti.\n").commit("1", "2023-10-20");
+    site.build().expect_ok();
+    let html = site.out("kasikirja/luku/index.html");
+    assert!(
+        html.contains("<a href=\"https://github.com/pirkanmaa/kasikirja/edit/main/content/kasikirja/luku.md\">Muokkaa tätä sivua</a>"),
+        "{html}"
+    );
+    assert!(html.contains("https://github.com/pirkanmaa/kasikirja/issues/new?title=Palaute%3A+Luku+ja+v%C3%A4limerkit%3F&amp;body=Sivu%3A+https%3A%2F%2Fexample.org%2Fkasikirja%2Fluku%2F"), "{html}");
+    assert!(html.contains("Anna palautetta</a>"));
+    assert!(html.contains("https://github.com/pirkanmaa/kasikirja/commits/main/content/kasikirja/luku.md"));
+    let plain = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n");
+    plain.build().expect_ok();
+    assert!(!plain.out("a/index.html").contains("Muokkaa tätä sivua"));
+}
+
+#[test]
+fn drafts_carry_a_banner_and_stay_out_of_sitemap_and_feed() {
+    let site = SiteTest::new()
+        .file("content/a.md", "---\ntitle: Luonnossivu\ndraft: true\nupdated: 2024-02-02\n---\n")
+        .file("content/b.md", "---\ntitle: Valmis\nupdated: 2024-01-01\n---\n");
+    site.build().expect_ok();
+    assert!(!site.out("sitemap.xml").contains("/a/") && !site.out("atom.xml").contains("Luonnossivu"));
+    assert!(site.out("atom.xml").contains("<title>Valmis</title>"));
+    site.run(&["build", "--drafts"]).expect_ok();
+    assert!(site.out("a/index.html").contains("<strong>Luonnos.</strong> Tämä sivu on luonnos"));
+    assert!(!site.out("b/index.html").contains("class=\"draft-banner\""));
+}
+
+#[test]
+fn atom_feed_lists_pages_newest_first() {
+    let site = SiteTest::new()
+        .file("content/a.md", "---\ntitle: Vanha <&>\ncreated: 2023-01-01\n---\n")
+        .file("content/b.md", "---\ntitle: Uusi\ndescription: Tiivistelmä\ncreated: 2023-05-01\nupdated: 2024-03-01\n---\n")
+        .file("content/c.md", "---\ntitle: Päiväämätön\n---\n");
+    site.build().expect_ok();
+    let feed = site.out("atom.xml");
+    let (new, old) = (feed.find("<title>Uusi</title>").unwrap(), feed.find("<title>Vanha &lt;&amp;&gt;</title>").unwrap());
+    assert!(new < old, "{feed}");
+    assert!(feed.contains("<updated>2024-03-01T00:00:00Z</updated>") && feed.contains("<summary>Tiivistelmä</summary>"));
+    assert!(!feed.contains("Päiväämätön"));
+}
+
+#[test]
+fn deploy_preview_shows_banner_changes_page_and_markers() {
+    let site = repo_site();
+    site.write("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n")
+        .write("content/kasikirja/verkosto.md", "---\ntitle: Verkosto\n---\nVerkosto kokoontuu kerran vuodessa Tampereella.\n")
+        .write("content/kasikirja/poistuva.md", "---\ntitle: Poistuva luku\n---\nVanha teksti.\n")
+        .write("content/kasikirja/ennallaan.md", "---\ntitle: Ennallaan\n---\nEi muutu.\n")
+        .commit("Pohja", "2023-10-20");
+    site.git(&["checkout", "-q", "-b", "ehdotus"], "2023-11-01");
+    site.write("content/kasikirja/verkosto.md", "---\ntitle: Verkosto\n---\nVerkosto kokoontuu kaksi kertaa vuodessa Tampereella.\n")
+        .write("content/kasikirja/uusi.md", "---\ntitle: Uusi luku\n---\nAivan uutta.\n");
+    std::fs::remove_file(site.root().join("content/kasikirja/poistuva.md")).unwrap();
+    site.commit("Ehdotus", "2023-11-02");
+    let env = [
+        ("CONTEXT", "deploy-preview"),
+        ("REVIEW_ID", "7"),
+        ("REPOSITORY_URL", "https://github.com/pirkanmaa/kasikirja"),
+        ("DEPLOY_PRIME_URL", "https://deploy-preview-7--kasikirja.netlify.app"),
+    ];
+    site.run_env(&["build", "--drafts", "--base-url", "https://deploy-preview-7--kasikirja.netlify.app"], &env).expect_ok();
+
+    for page in ["index.html", "kasikirja/ennallaan/index.html", "kasikirja/verkosto/index.html"] {
+        let html = site.out(page);
+        assert!(html.contains("<strong>Kommenttikierros – ehdotus #7</strong>"), "{page}");
+        assert!(html.contains("<a href=\"https://github.com/pirkanmaa/kasikirja/pull/7\">"), "{page}");
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"), "{page}");
+    }
+    assert_eq!(site.out("robots.txt"), "User-agent: *\nDisallow: /\n");
+
+    let changes = site.out("muutokset/index.html");
+    assert!(changes.contains("<h1>Muutokset tässä ehdotuksessa #7</h1>"), "{changes}");
+    assert!(
+        changes.contains("Verkosto kokoontuu <del>kerran</del>")
+            && changes.contains("<ins>kaksi</ins>")
+            && changes.contains("<ins>kertaa</ins>"),
+        "{changes}"
+    );
+    assert!(changes.contains(" vuodessa Tampereella."), "{changes}");
+    assert!(changes.contains("Uusi sivu") && changes.contains("<ins>Aivan</ins>"), "{changes}");
+    assert!(changes.contains("Poistettu sivu") && changes.contains("<del>Vanha</del>"), "{changes}");
+    assert!(!changes.contains("Ennallaan"), "unchanged pages are not listed");
+    assert!(site
+        .out("kasikirja/verkosto/index.html")
+        .contains("Tätä sivua on muutettu tässä ehdotuksessa. <a href=\"/muutokset/#content-kasikirja-verkosto-md\">Katso muutokset</a>"));
+    assert!(site.out("kasikirja/uusi/index.html").contains("Tämä sivu on uusi tässä ehdotuksessa."));
+    assert!(!site.out("kasikirja/ennallaan/index.html").contains("class=\"change-marker\""));
+
+    // The same build outside a preview has none of it.
+    site.build().expect_ok();
+    assert!(!site.root().join("public/muutokset").exists());
+    assert!(!site.out("index.html").contains("Kommenttikierros"));
+}
