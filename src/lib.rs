@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod external;
 pub mod feed;
 pub mod fsutil;
 pub mod git;

@@ -41,6 +41,15 @@ enum Command {
         /// Tarkistaa myös luonnokset.
         #[arg(long)]
         drafts: bool,
+        /// Tarkistaa myös ulkoiset linkit (verkkoyhteys tarvitaan).
+        #[arg(long)]
+        external: bool,
+        /// Ulkoisen linkin aikaraja sekunteina.
+        #[arg(long, default_value_t = 10, requires = "external")]
+        timeout: u64,
+        /// Yhtä aikaa tarkistettavien linkkien enimmäismäärä.
+        #[arg(long, default_value_t = 8, requires = "external")]
+        parallel: usize,
     },
     /// Luo uuden luvun tai toimintamallikortin valmiilla alkutiedoilla.
     New {
@@ -99,7 +108,19 @@ fn main() -> ExitCode {
                 Err(d) => fail(d),
             }
         }
-        Command::Check { root, drafts } => match site::check(&Options { drafts, ..Options::new(root) }) {
+        Command::Check { root, drafts, external: true, timeout, parallel } => {
+            let limits = handbook::external::Limits { parallel, timeout: std::time::Duration::from_secs(timeout) };
+            match site::check_external(&Options { drafts, ..Options::new(root) }, limits) {
+                Ok((r, urls)) => {
+                    let w = r.warnings.warning_count();
+                    print_all(r.warnings);
+                    eprintln!("kunnossa: {} sivua ja {urls} ulkoista linkkiä tarkistettu ({w} varoitusta)", r.pages);
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(d),
+            }
+        }
+        Command::Check { root, drafts, .. } => match site::check(&Options { drafts, ..Options::new(root) }) {
             Ok(r) => {
                 let w = r.warnings.warning_count();
                 print_all(r.warnings);

@@ -271,6 +271,32 @@ impl Site {
         Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0 })
     }
 
+    /// Every external URL with the places it is used (Markdown and front matter).
+    fn external_uses(&self) -> std::collections::BTreeMap<String, crate::external::Uses<'_>> {
+        let (pages_md, sections_md) = self.markdown("");
+        let mut uses: std::collections::BTreeMap<String, crate::external::Uses> = Default::default();
+        let pages = self.lib.pages.iter().zip(&pages_md).map(|(p, r)| (p.source.display(), p.text.as_str(), r));
+        let sections =
+            self.lib.sections.iter().zip(&sections_md).filter_map(|(s, r)| Some((s.source.as_ref()?.display(), s.text.as_str(), r)));
+        for (display, text, r) in pages.chain(sections) {
+            for l in &r.external {
+                uses.entry(l.href.clone()).or_default().push((display.clone(), l.line, l.col, text));
+            }
+        }
+        for p in &self.lib.pages {
+            let m = &p.front.model;
+            let urls = m.links.iter().filter_map(|l| match &l.target {
+                LinkTarget::Url(u) => Some((u.as_str(), l.line)),
+                LinkTarget::File(_) => None,
+            });
+            let memos = m.meetings.iter().filter_map(|x| x.memo.as_deref().map(|u| (u, 1)));
+            for (url, line) in urls.chain(memos).filter(|(u, _)| u.starts_with("http://") || u.starts_with("https://")) {
+                uses.entry(url.to_string()).or_default().push((p.source.display(), line, 1, p.text.as_str()));
+            }
+        }
+        uses
+    }
+
     /// What a deploy preview changes (empty outside previews).
     fn changes(&self) -> (Vec<PageChange>, Diagnostics) {
         match (&self.preview, &self.repo) {
@@ -449,6 +475,17 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
 
 fn count_files(dir: &Path) -> usize {
     walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).count()
+}
+
+/// `check`, then every external link (see `external`); also returns how many URLs were checked.
+pub fn check_external(opts: &Options, limits: crate::external::Limits) -> Result<(Report, usize), Diagnostics> {
+    let report = check(opts)?;
+    let (site, _) = Site::load(opts)?;
+    let (count, diags) = crate::external::check(site.external_uses(), limits);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((report, count))
 }
 
 /// Validates everything `build` validates, writing nothing.

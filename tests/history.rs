@@ -145,3 +145,52 @@ fn deploy_preview_shows_banner_changes_page_and_markers() {
     assert!(!site.root().join("public/muutokset").exists());
     assert!(!site.out("index.html").contains("Kommenttikierros"));
 }
+
+/// A tiny HTTP server on 127.0.0.1 with fixed answers, for `check --external`.
+fn link_server() -> (String, std::thread::JoinHandle<()>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let handle = std::thread::spawn(move || {
+        // Serves a bounded number of requests, then stops by itself.
+        for _ in 0..40 {
+            let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(20)) else { break };
+            // One thread per request, so the slow answer holds up nobody else.
+            std::thread::spawn(move || {
+                let code = match (req.method(), req.url()) {
+                    (_, "/ok") => 200,
+                    (tiny_http::Method::Head, "/vain-get") => 405,
+                    (_, "/vain-get") => 200,
+                    (_, "/hidas") => {
+                        std::thread::sleep(std::time::Duration::from_secs(3));
+                        200
+                    }
+                    _ => 404,
+                };
+                let _ = req.respond(tiny_http::Response::empty(code));
+            });
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn check_external_reports_dead_and_slow_links_against_a_local_server() {
+    let (base, _server) = link_server();
+    let site = SiteTest::new()
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file(
+            "content/a.md",
+            &format!("---\ntitle: A\n---\n[ok]({base}/ok) [get]({base}/vain-get)\n\n[kuollut]({base}/puuttuu) [hidas]({base}/hidas)\n"),
+        )
+        .file("content/mallit/m.md", &format!("---\ntitle: M\nlinks:\n  - title: Rikki\n    url: {base}/poistettu\n---\n"));
+    // A normal check never touches the network.
+    site.check().expect_ok();
+    let run = site.run(&["check", "--external", "--timeout", "1", "--parallel", "4"]);
+    let slow_col = format!("[kuollut]({base}/puuttuu) ").chars().count() + 1;
+    let run = run.expect_errors(&[
+        &format!("content/a.md:6:1: virhe: ulkoinen linkki `{base}/puuttuu` ei toimi: palvelin vastasi HTTP 404"),
+        &format!("content/a.md:6:{slow_col}: virhe: ulkoinen linkki `{base}/hidas` ei toimi: palvelin ei vastannut ajoissa"),
+        &format!("content/mallit/m.md:4:1: virhe: ulkoinen linkki `{base}/poistettu` ei toimi: palvelin vastasi HTTP 404"),
+    ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
+}

@@ -62,6 +62,8 @@ pub struct Rendered {
     pub text: String,
     /// Internal links with a fragment, checked once every page is rendered.
     pub links: Vec<LinkRef>,
+    /// External `http(s)` links, for `check --external`.
+    pub external: Vec<LinkRef>,
     pub diagnostics: Diagnostics,
 }
 
@@ -201,6 +203,9 @@ fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: 
                     .with_source(src.file_text),
             );
             continue;
+        }
+        if dest.starts_with("http://") || dest.starts_with("https://") {
+            out.external.push(LinkRef { target: None, fragment: String::new(), href: dest.clone(), line, col });
         }
         if let Some((_, frag)) = dest.split_once('#').filter(|_| !links::is_external(&dest)) {
             let same_page = dest.starts_with('#');
