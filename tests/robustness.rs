@@ -1,0 +1,134 @@
+//! Bad input never crashes and is always explained (issue 7): one case per
+//! kind of mistake, each asserting exit code 1 (never 101) and the exact
+//! message with its position; plus the inputs that must simply work.
+
+mod support;
+
+use support::{snapshot, SiteTest};
+
+#[test]
+fn non_utf8_file_is_named_with_its_position() {
+    let site = SiteTest::new();
+    let mut bytes = b"---\ntitle: A\n---\nHyv".to_vec();
+    bytes.extend([0xe4, 0x20, b'x', b'\n']); // Latin-1 "ä"
+    std::fs::write(site.root().join("content/latin1.md"), bytes).unwrap();
+    site.check().expect_errors(&["content/latin1.md:4:4: virhe: tiedosto ei ole UTF-8-muotoista tekstiä", "tallenna tiedosto"]);
+}
+
+#[test]
+fn empty_file_asks_for_front_matter() {
+    SiteTest::new().file("content/tyhja.md", "").check().expect_errors(&["content/tyhja.md:1:1: virhe: tiedoston alusta puuttuvat alkutiedot"]);
+}
+
+#[test]
+fn wrong_types_everywhere_are_all_reported() {
+    let text = "---\ntitle: [lista]\ndescription: {a: 1}\nweight: 1.5\ncreated: 20231020\ntopics: {a: b}\naliases: [ei-kauttaviivaa]\npage_kind: kortti\n---\n";
+    let run = SiteTest::new().file("content/a.md", text).check().expect_errors(&[
+        "content/a.md:2:1: virhe: kentän `title` arvon pitää olla teksti, nyt se on lista",
+        "content/a.md:3:1: virhe: kentän `description` arvon pitää olla teksti, nyt se on kenttäryhmä",
+        "content/a.md:4:1: virhe: kentän `weight` arvon pitää olla kokonaisluku, nyt se on numero",
+        "content/a.md:5:1: virhe: kentän `created` arvon pitää olla päivämäärä, nyt se on numero",
+        "content/a.md:6:1: virhe: kentän `topics` arvon pitää olla lista, nyt se on kenttäryhmä",
+        "content/a.md:7:1: virhe: osoite `ei-kauttaviivaa` ei kelpaa",
+        "content/a.md:8:1: virhe: arvo `kortti` ei kelpaa kenttään `page_kind`",
+    ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 7, "{}", run.stderr);
+}
+
+#[test]
+fn large_and_deeply_nested_pages_render_without_crashing() {
+    let big: String = "Perhekeskus tukee perheitä arjessa. ".repeat(300_000); // ~10 MB
+    let lists: String = (0..500).map(|i| format!("{}- taso {i}\n", "  ".repeat(i))).collect();
+    let quotes = format!("{} syvä lainaus\n", ">".repeat(5_000));
+    let yaml_deep = format!("---\ntitle: A\ndescription: {}x{}\n---\n", "[".repeat(2_000), "]".repeat(2_000));
+    let site = SiteTest::new()
+        .file("content/iso.md", &format!("---\ntitle: Iso\n---\n{big}\n"))
+        .file("content/listat.md", &format!("---\ntitle: Listat\n---\n{lists}"))
+        .file("content/lainaukset.md", &format!("---\ntitle: Lainaukset\n---\n{quotes}"));
+    site.build().expect_ok();
+    assert!(site.out("iso/index.html").len() > 10_000_000);
+    assert!(site.out("listat/index.html").contains("taso 499"));
+    let deep = SiteTest::new().file("content/a.md", &yaml_deep).check();
+    assert_eq!(deep.code, 1, "{}", deep.stderr);
+    assert!(deep.stderr.contains("content/a.md:3:") && deep.stderr.contains("virhe: alkutietojen YAML-muoto on virheellinen"), "{}", deep.stderr);
+}
+
+#[test]
+fn file_names_with_spaces_get_clean_urls() {
+    let site = SiteTest::new().file("content/Perheiden tuki ja Äitiys.md", "---\ntitle: Tuki\n---\n[itse](Perheiden%20tuki%20ja%20Äitiys.md) [toinen](<Perheiden tuki ja Äitiys.md>)\n");
+    site.build().expect_ok();
+    let html = site.out("perheiden-tuki-ja-aitiys/index.html");
+    assert_eq!(html.matches("href=\"/perheiden-tuki-ja-aitiys/\"").count(), 2, "{html}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_never_lead_out_of_content_and_loops_do_not_hang() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("salainen.md"), "---\ntitle: Salainen\n---\n").unwrap();
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n");
+    std::os::unix::fs::symlink(outside.path().join("salainen.md"), site.root().join("content/salainen.md")).unwrap();
+    std::os::unix::fs::symlink(site.root().join("content"), site.root().join("content/silmukka")).unwrap();
+    std::os::unix::fs::symlink(site.root().join("content/a.md"), site.root().join("content/b.md")).unwrap();
+    let run = site.build().expect_ok();
+    assert!(run.stderr.contains("content/salainen.md:1:1: varoitus: symbolinen linkki ohitettiin"), "{}", run.stderr);
+    assert!(!site.root().join("public/salainen").exists());
+    assert!(site.root().join("public/b/index.html").exists(), "a link inside content/ is fine");
+}
+
+#[test]
+fn missing_theme_template_and_tera_errors_name_the_template() {
+    SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n---\n")
+        .file("themes/default/templates/chapter.html", "{% extends \"puuttuva.html\" %}")
+        .check()
+        .expect_errors(&["themes/default/templates/chapter.html", "puuttuva.html"]);
+    SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\ntemplate: oma.html\n---\n")
+        .check()
+        .expect_errors(&["virhe: sivun /a/ piirtäminen sivupohjalla `oma.html` epäonnistui"]);
+    SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n---\n")
+        .file("themes/default/templates/chapter.html", "{% extends \"base.html\" %}{% block main %}{{ page.olematon.kentta }}{% endblock main %}")
+        .check()
+        .expect_errors(&["themes/default/templates/chapter.html:1:1: virhe: sivun /a/ piirtäminen sivupohjalla `chapter.html` epäonnistui", "olematon"]);
+    SiteTest::new()
+        .file("handbook.yaml", &format!("{}theme: puuttuva\n", support::CONFIG))
+        .check()
+        .expect_errors(&["virhe: teemaa `puuttuva` ei löydy kansiosta `themes/puuttuva/`"]);
+}
+
+#[test]
+fn missing_config_is_explained() {
+    let site = SiteTest::new();
+    std::fs::remove_file(site.root().join("handbook.yaml")).unwrap();
+    site.check().expect_errors(&["handbook.yaml:1:1: virhe: sivuston asetustiedostoa ei voitu lukea (tiedostoa tai kansiota ei ole)", "--root"]);
+}
+
+#[test]
+fn an_interrupted_build_leaves_the_previous_output_byte_identical() {
+    // A site big enough that the build is still writing when it is killed.
+    let mut site = SiteTest::new();
+    for i in 0..3_000 {
+        site = site.file(&format!("content/osa{}/sivu{i}.md", i % 30), &format!("---\ntitle: Sivu {i}\n---\n{}\n", "Tekstiä perheille. ".repeat(200)));
+    }
+    site.build().expect_ok();
+    let before = snapshot(&site.out_path());
+    site.write("content/osa0/sivu0.md", "---\ntitle: Muutettu\n---\nUusi\n");
+    let mut interrupted = 0;
+    for delay_ms in [30u64, 80, 150, 300] {
+        let mut child = std::process::Command::new(support::bin()).arg("build").current_dir(site.root()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            interrupted += 1;
+        }
+        child.wait().unwrap();
+        assert_eq!(snapshot(&site.out_path()), before, "public/ changed after a kill at {delay_ms} ms");
+    }
+    assert!(interrupted > 0, "no build was interrupted: the site is too small to test this");
+    // The next build cleans the stale staging folder and succeeds.
+    site.build().expect_ok();
+    assert!(site.out("osa0/sivu0/index.html").contains("Muutettu"));
+    assert!(!site.root().join(".public.staging").exists());
+}
