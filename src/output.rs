@@ -62,9 +62,25 @@ impl Staging {
         &self.dir
     }
 
-    /// Moves the finished staging folder into place; the old output is removed
-    /// only after the new one is in place.
+    /// Moves the finished staging folder into place. On Linux the two folders
+    /// are exchanged in one atomic `renameat2(RENAME_EXCHANGE)`, so even a
+    /// kill at that instant leaves either the old or the new output; the old one
+    /// is removed only afterwards.
     pub fn publish(mut self) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if self.out.is_dir() {
+            use rustix::fs::{renameat_with, RenameFlags, CWD};
+            if renameat_with(CWD, &self.dir, CWD, &self.out, RenameFlags::EXCHANGE).is_ok() {
+                self.published = true;
+                // `dir` now holds the previous output.
+                return fs::remove_dir_all(&self.dir);
+            }
+        }
+        self.publish_by_rename()
+    }
+
+    /// Portable fallback: two renames, restoring the old output on failure.
+    fn publish_by_rename(&mut self) -> io::Result<()> {
         let old = sibling(&self.out, "old");
         if old.exists() {
             fs::remove_dir_all(&old)?;

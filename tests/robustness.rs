@@ -17,7 +17,10 @@ fn non_utf8_file_is_named_with_its_position() {
 
 #[test]
 fn empty_file_asks_for_front_matter() {
-    SiteTest::new().file("content/tyhja.md", "").check().expect_errors(&["content/tyhja.md:1:1: virhe: tiedoston alusta puuttuvat alkutiedot"]);
+    SiteTest::new()
+        .file("content/tyhja.md", "")
+        .check()
+        .expect_errors(&["content/tyhja.md:1:1: virhe: tiedoston alusta puuttuvat alkutiedot"]);
 }
 
 #[test]
@@ -50,12 +53,19 @@ fn large_and_deeply_nested_pages_render_without_crashing() {
     assert!(site.out("listat/index.html").contains("taso 499"));
     let deep = SiteTest::new().file("content/a.md", &yaml_deep).check();
     assert_eq!(deep.code, 1, "{}", deep.stderr);
-    assert!(deep.stderr.contains("content/a.md:3:") && deep.stderr.contains("virhe: alkutietojen YAML-muoto on virheellinen"), "{}", deep.stderr);
+    assert!(
+        deep.stderr.contains("content/a.md:3:") && deep.stderr.contains("virhe: alkutietojen YAML-muoto on virheellinen"),
+        "{}",
+        deep.stderr
+    );
 }
 
 #[test]
 fn file_names_with_spaces_get_clean_urls() {
-    let site = SiteTest::new().file("content/Perheiden tuki ja Äitiys.md", "---\ntitle: Tuki\n---\n[itse](Perheiden%20tuki%20ja%20Äitiys.md) [toinen](<Perheiden tuki ja Äitiys.md>)\n");
+    let site = SiteTest::new().file(
+        "content/Perheiden tuki ja Äitiys.md",
+        "---\ntitle: Tuki\n---\n[itse](Perheiden%20tuki%20ja%20Äitiys.md) [toinen](<Perheiden tuki ja Äitiys.md>)\n",
+    );
     site.build().expect_ok();
     let html = site.out("perheiden-tuki-ja-aitiys/index.html");
     assert_eq!(html.matches("href=\"/perheiden-tuki-ja-aitiys/\"").count(), 2, "{html}");
@@ -89,9 +99,15 @@ fn missing_theme_template_and_tera_errors_name_the_template() {
         .expect_errors(&["virhe: sivun /a/ piirtäminen sivupohjalla `oma.html` epäonnistui"]);
     SiteTest::new()
         .file("content/a.md", "---\ntitle: A\n---\n")
-        .file("themes/default/templates/chapter.html", "{% extends \"base.html\" %}{% block main %}{{ page.olematon.kentta }}{% endblock main %}")
+        .file(
+            "themes/default/templates/chapter.html",
+            "{% extends \"base.html\" %}{% block main %}{{ page.olematon.kentta }}{% endblock main %}",
+        )
         .check()
-        .expect_errors(&["themes/default/templates/chapter.html:1:1: virhe: sivun /a/ piirtäminen sivupohjalla `chapter.html` epäonnistui", "olematon"]);
+        .expect_errors(&[
+            "themes/default/templates/chapter.html:1:1: virhe: sivun /a/ piirtäminen sivupohjalla `chapter.html` epäonnistui",
+            "olematon",
+        ]);
     SiteTest::new()
         .file("handbook.yaml", &format!("{}theme: puuttuva\n", support::CONFIG))
         .check()
@@ -102,7 +118,8 @@ fn missing_theme_template_and_tera_errors_name_the_template() {
 fn missing_config_is_explained() {
     let site = SiteTest::new();
     std::fs::remove_file(site.root().join("handbook.yaml")).unwrap();
-    site.check().expect_errors(&["handbook.yaml:1:1: virhe: sivuston asetustiedostoa ei voitu lukea (tiedostoa tai kansiota ei ole)", "--root"]);
+    site.check()
+        .expect_errors(&["handbook.yaml:1:1: virhe: sivuston asetustiedostoa ei voitu lukea (tiedostoa tai kansiota ei ole)", "--root"]);
 }
 
 #[test]
@@ -110,7 +127,10 @@ fn an_interrupted_build_leaves_the_previous_output_byte_identical() {
     // A site big enough that the build is still writing when it is killed.
     let mut site = SiteTest::new();
     for i in 0..3_000 {
-        site = site.file(&format!("content/osa{}/sivu{i}.md", i % 30), &format!("---\ntitle: Sivu {i}\n---\n{}\n", "Tekstiä perheille. ".repeat(200)));
+        site = site.file(
+            &format!("content/osa{}/sivu{i}.md", i % 30),
+            &format!("---\ntitle: Sivu {i}\n---\n{}\n", "Tekstiä perheille. ".repeat(200)),
+        );
     }
     site.build().expect_ok();
     let before = snapshot(&site.out_path());
