@@ -346,3 +346,28 @@ fn raw_html_is_sanitised_unless_trusted() {
     trusted.build().expect_ok();
     assert!(trusted.out("a/index.html").contains("<script>alert(1)</script>"));
 }
+
+#[test]
+fn netlify_sets_security_headers_and_the_theme_needs_no_inline_code() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/netlify.toml")).unwrap();
+    let doc: toml::Table = text.parse().unwrap();
+    let headers = doc["headers"].as_array().unwrap();
+    let all = headers.iter().find(|h| h["for"].as_str() == Some("/*")).expect("headers for /*");
+    let values = all["values"].as_table().unwrap();
+    let csp = values["Content-Security-Policy"].as_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(values["X-Content-Type-Options"].as_str(), Some("nosniff"));
+    assert!(values.contains_key("Referrer-Policy") && values.contains_key("Permissions-Policy") && values.contains_key("X-Frame-Options"));
+    // The built pages carry no inline script, inline style or event handler that the policy would block.
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n<b onclick=\"x()\" style=\"color:red\">x</b>\n");
+    site.build().expect_ok();
+    for (name, bytes) in snapshot(&site.out_path()) {
+        if name.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            assert!(
+                !html.contains("<script>") && !html.contains("<style") && !html.contains(" style=\"") && !html.contains("onclick"),
+                "{name}: {html}"
+            );
+        }
+    }
+}
