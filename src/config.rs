@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::content::date::Date;
 use crate::content::schema::{Field, Scope, Ty};
 use crate::content::yaml::{self, Ctx, Split};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -38,8 +39,76 @@ static REPOSITORY: [Field; 2] = [
     Field { name: "branch", ty: Ty::Str, required: false, scope: Scope::All, example: "main", doc: "päähaara" },
 ];
 
+pub const A11Y_STATUS: &[&str] = &["fully", "partially", "not"];
+
+static SHORTCOMING: [Field; 3] = [
+    Field { name: "what", ty: Ty::Str, required: true, scope: Scope::All, example: "PDF-liitteet", doc: "mikä ei ole saavutettavaa" },
+    Field { name: "reason", ty: Ty::Str, required: true, scope: Scope::All, example: "Liitteet on tuotettu ennen sivustoa", doc: "miksi" },
+    Field { name: "criterion", ty: Ty::Str, required: false, scope: Scope::All, example: "WCAG 2.1 1.1.1", doc: "rikottu WCAG-kriteeri" },
+];
+static SHORTCOMING_TY: Ty = Ty::Map(&SHORTCOMING);
+
+static CONTACT: [Field; 4] = [
+    Field { name: "name", ty: Ty::Str, required: true, scope: Scope::All, example: "Pirkanmaan hyvinvointialue", doc: "nimi" },
+    Field { name: "email", ty: Ty::Str, required: false, scope: Scope::All, example: "saavutettavuus@example.fi", doc: "sähköposti" },
+    Field { name: "url", ty: Ty::Str, required: false, scope: Scope::All, example: "https://example.fi/palaute", doc: "verkko-osoite" },
+    Field {
+        name: "phone",
+        ty: Ty::Str,
+        required: false,
+        scope: Scope::All,
+        example: "0295 000 000",
+        doc: "puhelin (vaihde, ei henkilön numero)",
+    },
+];
+
+static ACCESSIBILITY: [Field; 7] = [
+    Field {
+        name: "status",
+        ty: Ty::OneOf(A11Y_STATUS),
+        required: true,
+        scope: Scope::All,
+        example: "partially",
+        doc: "vaatimustenmukaisuus",
+    },
+    Field { name: "prepared", ty: Ty::Date, required: true, scope: Scope::All, example: "2026-11-22", doc: "seloste laadittu" },
+    Field { name: "reviewed", ty: Ty::Date, required: true, scope: Scope::All, example: "2026-11-22", doc: "seloste viimeksi tarkistettu" },
+    Field {
+        name: "assessed",
+        ty: Ty::Str,
+        required: true,
+        scope: Scope::All,
+        example: "Itsearviointi ja automaattiset testit",
+        doc: "miten arvioitu",
+    },
+    Field {
+        name: "shortcomings",
+        ty: Ty::List(&SHORTCOMING_TY),
+        required: false,
+        scope: Scope::All,
+        example: "[]",
+        doc: "tunnetut puutteet",
+    },
+    Field {
+        name: "feedback",
+        ty: Ty::Map(&CONTACT),
+        required: true,
+        scope: Scope::All,
+        example: "\n    name: Ylläpitäjä",
+        doc: "palautekanava",
+    },
+    Field {
+        name: "authority",
+        ty: Ty::Map(&CONTACT),
+        required: true,
+        scope: Scope::All,
+        example: "\n    name: Valvova viranomainen",
+        doc: "valvontaviranomainen",
+    },
+];
+
 /// Keys of `handbook.yaml`.
-pub static CONFIG_FIELDS: [Field; 8] = [
+pub static CONFIG_FIELDS: [Field; 9] = [
     Field { name: "title", ty: Ty::Str, required: true, scope: Scope::All, example: "Sivuston nimi", doc: "sivuston nimi" },
     Field { name: "description", ty: Ty::Str, required: false, scope: Scope::All, example: "Kuvaus", doc: "sivuston kuvaus hakukoneille" },
     Field {
@@ -78,7 +147,59 @@ pub static CONFIG_FIELDS: [Field; 8] = [
         example: "false",
         doc: "päästää Markdownin seassa olevan HTML:n läpi puhdistamatta (vain luotetulle sisällölle)",
     },
+    Field {
+        name: "accessibility",
+        ty: Ty::Map(&ACCESSIBILITY),
+        required: false,
+        scope: Scope::All,
+        example: "\n  status: partially",
+        doc: "saavutettavuusseloste (laki 306/2019)",
+    },
 ];
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shortcoming {
+    pub what: String,
+    pub reason: String,
+    pub criterion: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccessibility {
+    status: String,
+    prepared: String,
+    reviewed: String,
+    assessed: String,
+    shortcomings: Option<Vec<Shortcoming>>,
+    feedback: Contact,
+    authority: Contact,
+}
+
+/// The accessibility statement's facts (Laki digitaalisten palvelujen tarjoamisesta 306/2019, 15 §).
+#[derive(Debug, Clone)]
+pub struct Accessibility {
+    /// `fully`, `partially` or `not`.
+    pub status: String,
+    pub prepared: Date,
+    pub reviewed: Date,
+    pub assessed: String,
+    pub shortcomings: Vec<Shortcoming>,
+    pub feedback: Contact,
+    pub authority: Contact,
+    /// 1-based line of `reviewed:` in the configuration, for the staleness warning.
+    pub reviewed_line: usize,
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +226,7 @@ struct RawConfig {
     repository: Option<RawRepository>,
     phases: Option<Vec<RawPhase>>,
     trusted_html: Option<bool>,
+    accessibility: Option<RawAccessibility>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +249,7 @@ pub struct Config {
     pub phases: Vec<(String, String)>,
     /// Raw HTML in Markdown is not sanitised.
     pub trusted_html: bool,
+    pub accessibility: Option<Accessibility>,
 }
 
 impl Config {
@@ -209,6 +332,19 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             .map(|r| Repository { url: r.url.trim_end_matches('/').to_string(), branch: r.branch.unwrap_or_else(|| "main".into()) }),
         phases,
         trusted_html: raw.trusted_html.unwrap_or(false),
+        accessibility: raw.accessibility.and_then(|a| {
+            let reviewed_line = yaml::locate(text, &[yaml::Seg::Key("accessibility".into()), yaml::Seg::Key("reviewed".into())]).0 + 1;
+            Some(Accessibility {
+                status: a.status,
+                prepared: Date::parse(&a.prepared)?,
+                reviewed: Date::parse(&a.reviewed)?,
+                assessed: a.assessed,
+                shortcomings: a.shortcomings.unwrap_or_default(),
+                feedback: a.feedback,
+                authority: a.authority,
+                reviewed_line,
+            })
+        }),
     })
 }
 

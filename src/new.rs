@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::content::date::Date;
 use crate::content::front_matter::PageKind;
 use crate::content::schema::{Scope, FRONT_MATTER};
 use crate::content::{self, Library, CONTENT_DIR};
@@ -12,25 +13,6 @@ use crate::slug::slugify;
 
 const MODEL_BODY: &str = "\n## Ratkaisun perusidea\n\nMihin tarpeeseen toimintamalli vastaa ja mitä sillä tavoitellaan?\n\n## Toimintaympäristö\n\nMissä ja kenen kanssa mallia käytetään?\n\n## Toimivuuden ja käyttöönoton ehdot\n\nMitä mallin käyttöönotto edellyttää?\n\n## Arvioinnin tulokset tiivistettynä\n\nMitä mallista on opittu? Poista tämä osio, jos arviointia ei vielä ole.\n";
 const CHAPTER_BODY: &str = "\nKirjoita luvun johdanto tähän.\n\n## Ensimmäinen väliotsikko\n\nTekstiä.\n";
-
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
 
 /// The text of a new file.
 pub fn template(kind: PageKind, title: &str) -> String {
@@ -44,7 +26,7 @@ pub fn template(kind: PageKind, title: &str) -> String {
         s.push_str(&format!("# {}\n", f.doc));
         match f.name {
             "title" => s.push_str(&format!("title: {quoted}")),
-            "created" | "updated" => s.push_str(&format!("{}: {}\n", f.name, today())),
+            "created" | "updated" => s.push_str(&format!("{}: {}\n", f.name, Date::today())),
             _ => {
                 let example = f.example.replace('\n', "\n# ");
                 s.push_str(&format!("# {}{sep}{example}\n", f.name));
@@ -93,16 +75,4 @@ fn default_section(root: &Path, kind: PageKind) -> String {
     let mut candidates: Vec<_> = lib.sections.iter().filter(|s| s.parent.is_some() && s.page_kind == kind).collect();
     candidates.sort_by_key(|s| (s.front.weight, s.dir.clone()));
     candidates.first().map_or(fallback.into(), |s| s.dir.clone())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_from_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_721), (2023, 12, 30));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
 }

@@ -103,6 +103,7 @@ impl Site {
                 Theme::default()
             }
         };
+        diags.extend(statement_warnings(&config));
         if diags.has_errors() {
             return Err(diags);
         }
@@ -257,6 +258,7 @@ impl Site {
         }
         results.extend(self.render_topics(&views, &writer));
         results.push(self.render_extras(&views, &writer));
+        results.push(self.render_statement_and_print(&writer, &pages_md));
         if self.preview.is_some() {
             let mut ctx = renderer.context();
             let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
@@ -295,6 +297,42 @@ impl Site {
             }
         }
         uses
+    }
+
+    /// The accessibility statement and the whole handbook on one printable page.
+    fn render_statement_and_print(&self, writer: &Writer, pages_md: &[Rendered]) -> Result<(), Diagnostic> {
+        let mut ctx = writer.renderer.context();
+        let a11y = self.config.accessibility.as_ref().map(|a| {
+            serde_json::json!({
+                "status": a.status,
+                "prepared": crate::render::views::DateView::from(a.prepared),
+                "reviewed": crate::render::views::DateView::from(a.reviewed),
+                "assessed": a.assessed,
+                "shortcomings": a.shortcomings,
+                "feedback": a.feedback,
+                "authority": a.authority,
+            })
+        });
+        ctx.insert("a11y", &a11y);
+        writer.html("accessibility.html", &ctx, "/saavutettavuusseloste/")?;
+        let chapters: Vec<_> = self
+            .lib
+            .reading_order
+            .iter()
+            .map(|id| {
+                let p = self.lib.page(*id);
+                let anchor = format!("luku-{}", crate::slug::slugify(&p.path));
+                serde_json::json!({
+                    "title": p.front.title,
+                    "description": p.front.description,
+                    "anchor": anchor,
+                    "content": crate::render::print::adapt(&pages_md[id.0].html, &anchor),
+                })
+            })
+            .collect();
+        let mut ctx = writer.renderer.context();
+        ctx.insert("chapters", &chapters);
+        writer.html("print.html", &ctx, "/tulosta/")
     }
 
     /// What a deploy preview changes (empty outside previews).
@@ -426,6 +464,28 @@ impl Writer<'_> {
                 .with_help("tarkista tulostekansion käyttöoikeudet ja vapaa levytila")
         })
     }
+}
+
+/// The statement must exist and be reviewed at least yearly (306/2019).
+fn statement_warnings(config: &Config) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    match &config.accessibility {
+        None => diags.push(
+            Diagnostic::warning(config::CONFIG_FILE, 1, 1, "saavutettavuusseloste puuttuu asetuksista")
+                .with_help("lisää `accessibility`-kohta (status, prepared, reviewed, assessed, feedback, authority); ks. README"),
+        ),
+        Some(a) if a.reviewed.plus_months(12) < crate::content::date::Date::today() => diags.push(
+            Diagnostic::warning(
+                config::CONFIG_FILE,
+                a.reviewed_line,
+                3,
+                format!("saavutettavuusseloste on tarkistettu viimeksi {}, yli 12 kuukautta sitten", a.reviewed.finnish()),
+            )
+            .with_help("tarkista seloste ja päivitä `accessibility.reviewed`-päivämäärä"),
+        ),
+        Some(_) => {}
+    }
+    diags
 }
 
 /// Refuses output folders whose replacement would destroy the sources.

@@ -371,3 +371,63 @@ fn netlify_sets_security_headers_and_the_theme_needs_no_inline_code() {
         }
     }
 }
+
+#[test]
+fn accessibility_statement_and_print_page() {
+    let config = format!(
+        "{}accessibility:\n  status: partially\n  prepared: 2024-01-15\n  reviewed: 2024-02-01\n  assessed: Itsearviointi\n  shortcomings:\n    - what: PDF-liitteet\n      reason: Vanhoja\n      criterion: WCAG 2.1 1.1.1\n  feedback:\n    name: Toimitus\n    email: palaute@example.fi\n  authority:\n    name: Valvova virasto\n    url: https://valvonta.example.fi/\n",
+        support::CONFIG
+    );
+    let site = SiteTest::new()
+        .file("handbook.yaml", &config)
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n")
+        .file("content/kasikirja/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\n[alkuun](#alku)\n")
+        .file("content/kasikirja/b.md", "---\ntitle: Toinen\nweight: 2\n---\n## Alku\n");
+    let run = site.build().expect_ok();
+    assert!(
+        run.stderr.contains("handbook.yaml:6:3: varoitus: saavutettavuusseloste on tarkistettu viimeksi 1.2.2024, yli 12 kuukautta sitten"),
+        "{}",
+        run.stderr
+    );
+    let s = site.out("saavutettavuusseloste/index.html");
+    for want in [
+        "<h1>Saavutettavuusseloste</h1>",
+        "täyttää WCAG 2.1 -tason AA saavutettavuusvaatimukset osittain",
+        "<strong>PDF-liitteet</strong> (WCAG 2.1 1.1.1). Syy: Vanhoja",
+        "<time datetime=\"2024-01-15\">15.1.2024</time>",
+        "Itsearviointi",
+        "Vastaamme kahden viikon kuluessa.",
+        "<a href=\"mailto:palaute@example.fi\">",
+        "<strong>Valvova virasto</strong>",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in {s}");
+    }
+    assert!(site.out("kasikirja/a/index.html").contains("<a href=\"/saavutettavuusseloste/\">Saavutettavuusseloste</a>"), "footer link");
+    let print = site.out("tulosta/index.html");
+    let (a, b) = (
+        print.find("<h2 id=\"luku-kasikirja-a\">Ensimmäinen</h2>").unwrap(),
+        print.find("<h2 id=\"luku-kasikirja-b\">Toinen</h2>").unwrap(),
+    );
+    assert!(a < b, "chapters in reading order");
+    assert!(
+        print.contains("<h3 id=\"luku-kasikirja-a-alku\">Alku</h3>") && print.contains("<h3 id=\"luku-kasikirja-b-alku\">Alku</h3>"),
+        "{print}"
+    );
+    assert!(print.contains("<a href=\"#luku-kasikirja-a-alku\">alkuun</a>"), "{print}");
+    let missing = SiteTest::new();
+    let run = missing.build().expect_ok();
+    assert!(run.stderr.contains("varoitus: saavutettavuusseloste puuttuu asetuksista"));
+    assert!(missing.out("saavutettavuusseloste/index.html").contains("Saavutettavuusselostetta ei ole vielä laadittu."));
+}
+
+#[test]
+fn interface_language_comes_from_the_configuration() {
+    for (lang, skip) in [("sv", "Gå till innehållet"), ("en", "Skip to content"), ("fi", "Siirry sisältöön")] {
+        let site = SiteTest::new()
+            .file("handbook.yaml", &format!("{}language: {lang}\n", support::CONFIG))
+            .file("content/a.md", "---\ntitle: A\n---\n");
+        site.build().expect_ok();
+        let html = site.out("a/index.html");
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")) && html.contains(skip), "{lang}");
+    }
+}

@@ -105,7 +105,7 @@ pub struct Library {
 pub const ROOT: SectionId = SectionId(0);
 
 /// Paths the generator itself uses; content may not take them.
-pub const RESERVED_PATHS: &[&str] = &["/aihealueet/", "/haku/", "/muutokset/"];
+pub const RESERVED_PATHS: &[&str] = &["/aihealueet/", "/haku/", "/muutokset/", "/saavutettavuusseloste/", "/tulosta/"];
 
 fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])

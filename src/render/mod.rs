@@ -5,6 +5,7 @@
 //! `Renderer` holds the compiled templates and the parts of the context shared
 //! by every page (site, strings); per-page data arrives as borrowed views.
 
+pub mod print;
 pub mod views;
 
 use std::error::Error as _;
