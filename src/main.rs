@@ -79,6 +79,15 @@ fn print_all(diags: Diagnostics) {
     }
 }
 
+/// Step timings, when `HANDBOOK_TIMINGS` is set (for benchmarks and profiling).
+fn print_phases(phases: &[(&str, f64)]) {
+    if std::env::var_os("HANDBOOK_TIMINGS").is_some() {
+        for (name, secs) in phases {
+            eprintln!("  {name:<18} {:>8.1} ms", secs * 1000.0);
+        }
+    }
+}
+
 fn fail(diags: Diagnostics) -> ExitCode {
     let (e, w) = (diags.error_count(), diags.warning_count());
     print_all(diags);
@@ -96,6 +105,7 @@ fn main() -> ExitCode {
                 Ok(r) => {
                     let w = r.warnings.warning_count();
                     print_all(r.warnings);
+                    print_phases(&r.phases);
                     eprintln!(
                         "valmis: {} sivua, {} tiedostoa kansioon {} ({:.2} s, {w} varoitusta)",
                         r.pages,
@@ -124,6 +134,7 @@ fn main() -> ExitCode {
             Ok(r) => {
                 let w = r.warnings.warning_count();
                 print_all(r.warnings);
+                print_phases(&r.phases);
                 eprintln!("kunnossa: {} sivua tarkistettu ({:.2} s, {w} varoitusta)", r.pages, r.seconds);
                 ExitCode::SUCCESS
             }

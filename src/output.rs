@@ -12,6 +12,11 @@ use std::path::{Component, Path, PathBuf};
 /// Where rendered files go. Shared across threads.
 pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Writes a file given in pieces (large pages are assembled without a copy).
+    fn write_chunks(&self, rel: &str, chunks: &[&[u8]]) -> io::Result<()> {
+        self.write(rel, &chunks.concat())
+    }
 }
 
 /// Discards everything (for `check`), but still rejects unsafe paths.
@@ -19,6 +24,10 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn write(&self, rel: &str, _bytes: &[u8]) -> io::Result<()> {
+        safe_rel(rel).map(|_| ())
+    }
+
+    fn write_chunks(&self, rel: &str, _chunks: &[&[u8]]) -> io::Result<()> {
         safe_rel(rel).map(|_| ())
     }
 }
@@ -106,11 +115,20 @@ impl Staging {
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_chunks(rel, &[bytes])
+    }
+
+    fn write_chunks(&self, rel: &str, chunks: &[&[u8]]) -> io::Result<()> {
+        use std::io::Write as _;
         let path = self.dir.join(safe_rel(rel)?);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(path, bytes)
+        let mut f = fs::File::create(path)?;
+        for c in chunks {
+            f.write_all(c)?;
+        }
+        Ok(())
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Report {
     pub files: usize,
     pub warnings: Diagnostics,
     pub seconds: f64,
+    /// Wall time of each step, in order (for `HANDBOOK_TIMINGS=1` and benchmarks).
+    pub phases: Vec<(&'static str, f64)>,
 }
 
 /// Output path of a site path: `/a/b/` → `a/b/index.html`.
@@ -184,8 +186,10 @@ impl Site {
 
     /// Renders the whole site into `sink`.
     pub fn render(&self, sink: &dyn Sink) -> Result<Report, Diagnostics> {
+        let mut clock = Clock::new();
         let strings = crate::i18n::strings(&self.config.language);
         let (pages_md, sections_md) = self.markdown(strings.get("table").copied().unwrap_or("Taulukko"));
+        clock.lap("markdown");
         let mut diags: Diagnostics = pages_md.iter().chain(&sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
         diags.extend(self.check_front_links());
         diags.extend(crate::check::anchors(&self.lib, &pages_md, &sections_md));
@@ -218,28 +222,31 @@ impl Site {
             }
         };
         let Some(renderer) = renderer.filter(|_| !diags.has_errors()) else { return Err(diags) };
+        clock.lap("checks+templates");
         let writer = Writer { sink, renderer: &renderer };
         let mut results: Vec<Result<(), Diagnostic>> = self
             .lib
             .pages
             .par_iter()
             .map(|p| {
-                let view = views.page(p.id, &pages_md[p.id.0]);
+                // The page's HTML skips Tera (see `Writer::html_around`).
+                let view = views.page(p.id, CONTENT_MARKER, &pages_md[p.id.0].toc);
                 let template = p.front.template.clone().unwrap_or_else(|| match p.kind {
                     content::front_matter::PageKind::Chapter => "chapter.html".into(),
                     content::front_matter::PageKind::Model => "model.html".into(),
                 });
                 let mut ctx = renderer.context();
                 ctx.insert("page", &view);
-                writer.html(&template, &ctx, &p.path)
+                writer.html_around(&template, &ctx, &p.path, &pages_md[p.id.0].html)
             })
             .collect();
+        clock.lap("pages");
         for s in &self.lib.sections {
             let view = views.section(s.id, &sections_md[s.id.0]);
             let template = s.front.template.clone().unwrap_or_else(|| {
                 if s.id == ROOT {
                     "home.html"
-                } else if view.is_catalogue {
+                } else if view.is_models {
                     "catalogue.html"
                 } else {
                     "section.html"
@@ -256,9 +263,13 @@ impl Site {
             }
             results.push(writer.html(&template, &ctx, &s.path));
         }
+        clock.lap("sections");
         results.extend(self.render_topics(&views, &writer));
+        clock.lap("topics");
         results.push(self.render_extras(&views, &writer));
+        clock.lap("extras");
         results.push(self.render_statement_and_print(&writer, &pages_md));
+        clock.lap("print");
         if self.preview.is_some() {
             let mut ctx = renderer.context();
             let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
@@ -266,11 +277,12 @@ impl Site {
             results.push(writer.html("changes.html", &ctx, "/muutokset/"));
         }
         results.push(self.copy_files(sink));
+        clock.lap("static");
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0 })
+        Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0, phases: clock.laps })
     }
 
     /// Every external URL with the places it is used (Markdown and front matter).
@@ -315,24 +327,41 @@ impl Site {
         });
         ctx.insert("a11y", &a11y);
         writer.html("accessibility.html", &ctx, "/saavutettavuusseloste/")?;
+        // The chapters' HTML does not pass through Tera (it would be copied into
+        // the context and the output); the template gets a marker per chapter
+        // and the adapted HTML is spliced in while assembling the page.
+        let marker = |i: usize| format!("<!--hb:luku:{i}-->");
         let chapters: Vec<_> = self
             .lib
             .reading_order
             .iter()
-            .map(|id| {
+            .enumerate()
+            .map(|(i, id)| {
                 let p = self.lib.page(*id);
-                let anchor = format!("luku-{}", crate::slug::slugify(&p.path));
                 serde_json::json!({
                     "title": p.front.title,
                     "description": p.front.description,
-                    "anchor": anchor,
-                    "content": crate::render::print::adapt(&pages_md[id.0].html, &anchor),
+                    "anchor": format!("luku-{}", crate::slug::slugify(&p.path)),
+                    "content": marker(i),
                 })
             })
             .collect();
         let mut ctx = writer.renderer.context();
         ctx.insert("chapters", &chapters);
-        writer.html("print.html", &ctx, "/tulosta/")
+        let shell = writer.renderer.render("print.html", &ctx, "/tulosta/")?;
+        let total: usize = self.lib.reading_order.iter().map(|id| pages_md[id.0].html.len()).sum();
+        let mut page = String::with_capacity(shell.len() + total + total / 16);
+        let mut rest = shell.as_str();
+        for (i, id) in self.lib.reading_order.iter().enumerate() {
+            let m = marker(i);
+            let Some(at) = rest.find(&m) else { break };
+            page.push_str(&rest[..at]);
+            let anchor = format!("luku-{}", crate::slug::slugify(&self.lib.page(*id).path));
+            crate::render::print::adapt_into(&pages_md[id.0].html, &anchor, &mut page);
+            rest = &rest[at + m.len()..];
+        }
+        page.push_str(rest);
+        writer.file(&index_file("/tulosta/"), page.as_bytes())
     }
 
     /// What a deploy preview changes (empty outside previews).
@@ -447,12 +476,47 @@ impl Site {
     }
 }
 
+/// Lap times of one run.
+struct Clock {
+    last: Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock { last: Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps.push((name, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+}
+
 struct Writer<'a> {
     sink: &'a dyn Sink,
     renderer: &'a Renderer,
 }
 
+/// Stands in for a page's HTML in the template context; the real HTML is
+/// spliced into the rendered template, so it is never copied into Tera's
+/// context (which would serialise and copy every page's body).
+const CONTENT_MARKER: &str = "<!--handbook:sisalto-->";
+
 impl Writer<'_> {
+    /// Renders `template`, whose `page.content` is [`CONTENT_MARKER`], and writes it with `content` in its place.
+    fn html_around(&self, template: &str, ctx: &Context, path: &str, content: &str) -> Result<(), Diagnostic> {
+        let shell = self.renderer.render(template, ctx, path)?;
+        let chunks: Vec<&[u8]> = match shell.split_once(CONTENT_MARKER) {
+            Some((head, tail)) => vec![head.as_bytes(), content.as_bytes(), tail.as_bytes()],
+            None => vec![shell.as_bytes()],
+        };
+        self.sink.write_chunks(&index_file(path), &chunks).map_err(|e| {
+            Diagnostic::error(index_file(path), 0, 0, format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
+        })
+    }
+
     fn html(&self, template: &str, ctx: &Context, path: &str) -> Result<(), Diagnostic> {
         let html = self.renderer.render(template, ctx, path)?;
         self.file(&index_file(path), html.as_bytes())
@@ -513,6 +577,7 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     check_out_dir(&opts.root, out)?;
     let (site, load_warnings) = Site::load(opts)?;
+    let loaded = started.elapsed().as_secs_f64();
     let io_err = |e: std::io::Error| {
         Diagnostics::from(Diagnostic::error(
             out.display().to_string(),
@@ -526,7 +591,10 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
         d.extend(load_warnings.clone());
         d
     })?;
+    let before_publish = Instant::now();
     staging.publish().map_err(io_err)?;
+    report.phases.insert(0, ("load", loaded));
+    report.phases.push(("publish", before_publish.elapsed().as_secs_f64()));
     report.warnings.extend(load_warnings);
     report.files = count_files(out);
     report.seconds = started.elapsed().as_secs_f64();

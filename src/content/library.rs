@@ -98,6 +98,9 @@ pub struct Library {
     pub reading_order: Vec<PageId>,
     /// Model cards sorted by title.
     pub models: Vec<PageId>,
+    /// The section whose page is the catalogue of all model cards: the first
+    /// model section in reading order (other model sections list their own).
+    pub catalogue: Option<SectionId>,
     /// By slug.
     pub topics: BTreeMap<String, Topic>,
 }
@@ -194,6 +197,7 @@ impl Library {
             assets: Vec::new(),
             reading_order: Vec::new(),
             models: Vec::new(),
+            catalogue: None,
             topics: BTreeMap::new(),
         };
         let (indexes, rest): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.kind == SourceKind::SectionIndex);
@@ -356,6 +360,7 @@ impl Library {
             self.walk_chapters(ROOT, &mut order);
         }
         self.reading_order = order;
+        self.catalogue = self.first_model_section(ROOT);
         let mut models: Vec<PageId> = self.pages.iter().filter(|p| p.kind == PageKind::Model).map(|p| p.id).collect();
         models.sort_by_cached_key(|p| (self.pages[p.0].front.title.to_lowercase(), self.pages[p.0].source.rel.clone()));
         self.models = models;
@@ -374,6 +379,14 @@ impl Library {
         for t in self.topics.values_mut() {
             t.pages.sort_by_cached_key(|p| (self.pages[p.0].front.title.to_lowercase(), p.0));
         }
+    }
+
+    fn first_model_section(&self, s: SectionId) -> Option<SectionId> {
+        let sec = self.sections.get(s.0)?;
+        if sec.parent.is_some() && sec.page_kind == PageKind::Model {
+            return Some(s);
+        }
+        sec.subsections.iter().find_map(|sub| self.first_model_section(*sub))
     }
 
     fn walk_chapters(&self, s: SectionId, out: &mut Vec<PageId>) {

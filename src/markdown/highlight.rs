@@ -14,19 +14,26 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-/// HTML-escapes text for element content and attribute values.
+/// HTML-escapes text for element content and attribute values. Called for
+/// every template value, so text without special characters is copied whole
+/// and other text in runs between the special bytes.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
     out
 }
 
@@ -60,5 +67,7 @@ mod tests {
         assert!(html.contains("hl-keyword") || html.contains("hl-storage"), "{html}");
         let plain = code_block("<b>\n", "nosuchlang");
         assert!(plain.contains("&lt;b&gt;"), "{plain}");
+        assert_eq!(escape("a<b>&\"c'ä"), "a&lt;b&gt;&amp;&quot;c&#39;ä");
+        assert_eq!(escape("tavallinen teksti"), "tavallinen teksti");
     }
 }

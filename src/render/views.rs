@@ -131,7 +131,10 @@ pub struct SectionView<'a> {
     pub breadcrumbs: Vec<LinkView<'a>>,
     pub pages: Vec<Summary<'a>>,
     pub subsections: Vec<LinkView<'a>>,
+    /// This section's page lists every model card of the site.
     pub is_catalogue: bool,
+    /// Its pages are model cards.
+    pub is_models: bool,
 }
 
 /// Builds views for one site.
@@ -247,7 +250,8 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn page(&self, id: PageId, rendered: &'a Rendered) -> PageView<'a> {
+    /// `content` is the page's HTML (or a marker to splice it in later).
+    pub fn page(&self, id: PageId, content: &'a str, toc: &'a [TocEntry]) -> PageView<'a> {
         let p = self.lib.page(id);
         let (prev, next) = if p.kind == PageKind::Chapter { self.lib.neighbours(id) } else { (None, None) };
         PageView {
@@ -256,8 +260,8 @@ impl<'a> Views<'a> {
             url: self.url(&p.path),
             permalink: self.permalink(&p.path),
             kind: p.kind,
-            content: &rendered.html,
-            toc: &rendered.toc,
+            content,
+            toc,
             breadcrumbs: self.breadcrumbs(p.section, true),
             prev: prev.map(|i| self.page_link(i)),
             next: next.map(|i| self.page_link(i)),
@@ -302,7 +306,7 @@ impl<'a> Views<'a> {
 
     pub fn section(&self, id: SectionId, rendered: &'a Rendered) -> SectionView<'a> {
         let s = self.lib.section(id);
-        let is_catalogue = s.page_kind == PageKind::Model && s.parent.is_some();
+        let is_catalogue = self.lib.catalogue == Some(id);
         let pages = if is_catalogue { &self.lib.models } else { &s.pages };
         SectionView {
             title: &s.front.title,
@@ -321,6 +325,7 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             is_catalogue,
+            is_models: s.page_kind == PageKind::Model,
         }
     }
 
