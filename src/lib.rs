@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod external;
 pub mod feed;
 pub mod fsutil;
+pub mod fuzzing;
 pub mod git;
 pub mod i18n;
 pub mod markdown;

@@ -129,3 +129,18 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The fuzz targets' entry point, in the normal suite with random input.
+    #[test]
+    fn page_pipeline_never_panics_and_is_deterministic(fm in front_matter(), body in body(), noise in "\\PC{0,64}") {
+        let text = format!("---\n{fm}---\n{body}{noise}");
+        let first = handbook::fuzzing::render_page(&text);
+        prop_assert_eq!(&first, &handbook::fuzzing::render_page(&text));
+        if let Err(lines) = first {
+            prop_assert!(lines.iter().all(|l| l.starts_with("content/a.md:")));
+        }
+    }
+}
