@@ -433,3 +433,53 @@ fn interface_language_comes_from_the_configuration() {
         assert!(html.contains(&format!("<html lang=\"{lang}\">")) && html.contains(skip), "{lang}");
     }
 }
+
+#[test]
+fn bundled_handbook_is_complete() {
+    let site = SiteTest::bundled();
+    let run = site.build().expect_ok();
+    assert!(!run.stderr.contains("varoitus"), "the bundled handbook builds without warnings:\n{}", run.stderr);
+    let out = snapshot(&site.out_path());
+    let models: Vec<&String> =
+        out.keys().filter(|k| k.starts_with("toimintamallit/") && k.ends_with("/index.html") && k.matches('/').count() == 2).collect();
+    assert_eq!(models.len(), 4, "{models:?}");
+    for m in models {
+        let html = String::from_utf8_lossy(&out[m]);
+        for dt in [
+            "Toimintamallin nimi",
+            "Toimintamallin lyhyt kuvaus",
+            "Toteutuspaikka",
+            "Paikkakunta, maakunta tai hyvinvointialue",
+            "Toimintamallin rahoittaja",
+            "Tekijä",
+            "Luotu",
+            "Viimeksi muokattu",
+            "Liitteet ja linkit",
+        ] {
+            assert!(html.contains(&format!("<dt>{dt}</dt><dd>")), "{m}: Perustiedot field {dt} missing");
+        }
+        assert!(html.contains("<h2 id=\"kansikuva\">Kansikuva</h2>") && html.contains("class=\"phase phase-"), "{m}");
+    }
+    let chapters: Vec<&String> = out.keys().filter(|k| k.starts_with("kasikirja/") && k.matches('/').count() == 2).collect();
+    assert!(chapters.len() >= 6, "{chapters:?}");
+    for c in chapters {
+        let html = String::from_utf8_lossy(&out[c]);
+        assert!(html.contains("rel=\"next\"") || html.contains("rel=\"prev\""), "{c}: prev/next");
+        assert!(html.contains("<nav class=\"toc\""), "{c}: table of contents");
+        assert!(html.contains("<nav class=\"breadcrumbs\""), "{c}: breadcrumbs");
+    }
+    for must in [
+        "toimintamallit/index.html",
+        "aihealueet/index.html",
+        "aihealueet/kotoutuminen/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    ] {
+        assert!(out.contains_key(must), "{must} missing");
+    }
+    for (name, bytes) in &out {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains("Created with Sketch") && !text.contains(" **"), "{name}: editor debris leaked");
+    }
+}
