@@ -236,6 +236,8 @@ impl Site {
                     content::front_matter::PageKind::Model => "model.html".into(),
                 });
                 let mut ctx = renderer.context();
+                ctx.insert("current_url", &view.url);
+                ctx.insert("current_section", &self.top_section_url(&views, p.section));
                 ctx.insert("page", &view);
                 writer.html_around(&template, &ctx, &p.path, &pages_md[p.id.0].html)
             })
@@ -254,6 +256,8 @@ impl Site {
                 .into()
             });
             let mut ctx = renderer.context();
+            ctx.insert("current_url", &view.url);
+            ctx.insert("current_section", &self.top_section_url(&views, s.id));
             ctx.insert("section", &view);
             if s.id == ROOT {
                 let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
@@ -283,6 +287,11 @@ impl Site {
             return Err(diags);
         }
         Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0, phases: clock.laps })
+    }
+
+    /// URL of the top-level section holding `s` (for the navigation's current marker).
+    fn top_section_url(&self, views: &Views, s: crate::content::SectionId) -> String {
+        self.lib.ancestors(s).get(1).map(|t| views.url(&self.lib.section(*t).path)).unwrap_or_default()
     }
 
     /// Every external URL with the places it is used (Markdown and front matter).

@@ -329,13 +329,16 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Top-level sections, for the main navigation.
+    /// Top-level sections, for the main navigation (the site title links home).
     pub fn nav(&self) -> Vec<LinkView<'a>> {
-        let mut items = self.breadcrumbs(crate::content::library::ROOT, true);
-        items.extend(self.lib.section(crate::content::library::ROOT).subsections.iter().map(|s| {
-            let s = self.lib.section(*s);
-            LinkView { title: &s.front.title, url: self.url(&s.path) }
-        }));
-        items
+        self.lib
+            .section(crate::content::library::ROOT)
+            .subsections
+            .iter()
+            .map(|s| {
+                let s = self.lib.section(*s);
+                LinkView { title: &s.front.title, url: self.url(&s.path) }
+            })
+            .collect()
     }
 }
