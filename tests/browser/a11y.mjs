@@ -1,0 +1,113 @@
+// Accessibility suite (issue 8), run on the built handbook served at BASE:
+// axe-core (WCAG 2.1 A/AA) on every page of the sitemap and the generated
+// pages, reflow at 320 px, a keyboard walk, CSP errors, page weight, print
+// media, and screenshots at 375 and 1280 px into OUT.
+// Usage: node a11y.mjs BASE OUT
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { launch, Report } from './lib.mjs';
+
+const [base, out] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const report = new Report('a11y');
+mkdirSync(out, { recursive: true });
+
+const sitemap = await (await fetch(`${base}/sitemap.xml`)).text();
+const paths = [...sitemap.matchAll(/<loc>https?:\/\/[^/]+([^<]*)<\/loc>/g)].map((m) => m[1]);
+paths.push('/404.html', '/tulosta/', '/saavutettavuusseloste/', '/aihealueet/');
+const pages = [...new Set(paths)].sort();
+
+const browser = await launch();
+const page = await browser.context.newPage();
+const consoleErrors = [];
+page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`); });
+const external = [];
+page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.push(r.url()); });
+
+// 1. axe on every page, at desktop width and at 320 px (reflow).
+for (const width of [1280, 320]) {
+  await page.setViewportSize({ width, height: 800 });
+  for (const p of pages) {
+    await page.goto(base + p, { waitUntil: 'load' });
+    if (width === 1280) {
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+        return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      });
+      report.check(result.length === 0, `axe ${p}: ${result.join('; ')}`);
+    } else {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      report.check(overflow <= 0, `reflow ${p}: page is ${overflow}px wider than 320px`);
+    }
+  }
+}
+console.log(`axe and reflow: ${pages.length} pages`);
+
+// 2. Keyboard walk on a chapter: skip link first and visible, then into main,
+//    every focus visible, and the walk reaches the footer (no trap).
+await page.setViewportSize({ width: 1280, height: 800 });
+const chapter = pages.find((p) => p.startsWith('/kasikirja/') && p.split('/').length > 3);
+await page.goto(base + chapter);
+await page.keyboard.press('Tab');
+let focused = await page.evaluate(() => ({ cls: document.activeElement.className, top: document.activeElement.getBoundingClientRect().top }));
+report.check(focused.cls === 'skip-link' && focused.top >= 0, `keyboard: first Tab should show the skip link, got ${JSON.stringify(focused)}`);
+await page.keyboard.press('Enter');
+focused = await page.evaluate(() => document.activeElement.id);
+report.check(focused === 'sisalto', `keyboard: skip link should move focus to main, got #${focused}`);
+let reachedFooter = false;
+let invisible = [];
+for (let i = 0; i < 200 && !reachedFooter; i += 1) {
+  await page.keyboard.press('Tab');
+  const f = await page.evaluate(() => {
+    const e = document.activeElement;
+    const s = getComputedStyle(e);
+    return { tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40), outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, footer: !!e.closest('footer') };
+  });
+  if (f.tag === 'BODY') break;
+  if (!f.outline) invisible.push(`${f.tag} "${f.text}"`);
+  reachedFooter = f.footer;
+}
+report.check(reachedFooter, 'keyboard: Tab never reached the footer (focus trap?)');
+report.check(invisible.length === 0, `keyboard: focus not visible on ${invisible.slice(0, 5).join(', ')}`);
+
+// 3. Reduced motion: nothing animates or transitions.
+await page.emulateMedia({ reducedMotion: 'reduce' });
+await page.goto(base + chapter);
+const moving = await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => { const s = getComputedStyle(e); return s.animationName !== 'none' || (s.transitionDuration !== '0s' && s.transitionProperty !== 'none' && s.transitionDuration !== ''); }).length);
+report.check(moving === 0, `reduced motion: ${moving} elements still animate`);
+await page.emulateMedia({ reducedMotion: 'no-preference' });
+
+// 4. Print: navigation chrome hidden.
+await page.emulateMedia({ media: 'print' });
+await page.goto(base + '/tulosta/');
+const chromeShown = await page.evaluate(() => ['.site-header', '.site-footer', '.breadcrumbs'].filter((s) => { const e = document.querySelector(s); return e && getComputedStyle(e).display !== 'none'; }));
+report.check(chromeShown.length === 0, `print: still shown: ${chromeShown.join(', ')}`);
+await page.emulateMedia({ media: 'screen' });
+
+// 5. Page weight of a chapter: HTML + CSS + JS transferred, images excluded.
+const sizes = [];
+const onResponse = async (r) => { const t = r.request().resourceType(); if (['document', 'stylesheet', 'script'].includes(t)) { try { sizes.push((await r.body()).length); } catch { /* redirects have no body */ } } };
+page.on('response', onResponse);
+await page.goto(base + chapter, { waitUntil: 'networkidle' });
+page.off('response', onResponse);
+const weight = sizes.reduce((a, b) => a + b, 0);
+console.log(`page weight ${chapter}: ${weight} bytes (${sizes.length} files)`);
+writeFileSync(`${out}/weight.txt`, `${chapter} ${weight}\n`);
+report.check(weight <= 50 * 1024, `weight: ${chapter} transfers ${weight} bytes > 50 KB`);
+
+// 6. Screenshots of the home page, a chapter and a model card.
+const model = pages.find((p) => p.startsWith('/toimintamallit/') && p.split('/').length > 3);
+for (const [name, p] of [['etusivu', '/'], ['luku', chapter], ['toimintamalli', model]]) {
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(base + p);
+    await page.screenshot({ path: `${out}/${name}-${width}.png`, fullPage: true });
+  }
+}
+
+report.check(external.length === 0, `external requests: ${[...new Set(external)].join(', ')}`);
+report.check(consoleErrors.length === 0, `console errors (CSP?): ${consoleErrors.slice(0, 5).join(' | ')}`);
+await browser.close();
+report.finish();
