@@ -152,3 +152,24 @@ fn an_interrupted_build_leaves_the_previous_output_byte_identical() {
     assert!(site.out("osa0/sivu0/index.html").contains("Muutettu"));
     assert!(!site.root().join(".public.staging").exists());
 }
+
+#[test]
+fn script_urls_are_refused_everywhere() {
+    let run = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n---\n[klikkaa](javascript:alert(1)) [data](data:text/html,x) [v](<JaVa\tScript:alert(2)>)\n")
+        .check()
+        .expect_errors(&[
+            "content/a.md:4:1: virhe: osoite `javascript:alert(1)` ei ole sallittu",
+            "content/a.md:4:32: virhe: osoite `data:text/html,x` ei ole sallittu",
+            "content/a.md:4:57: virhe: osoite `JaVa\tScript:alert(2)` ei ole sallittu",
+        ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
+    SiteTest::new()
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/m.md", "---\ntitle: M\nlinks:\n  - title: x\n    url: javascript:alert(3)\nmeetings:\n  - date: 2024-01-01\n    title: T\n    memo: vbscript:msgbox(4)\n---\n")
+        .check()
+        .expect_errors(&[
+            "content/mallit/m.md:4:3: virhe: osoite `javascript:alert(3)` ei ole sallittu",
+            "content/mallit/m.md:7:3: virhe: osoite `vbscript:msgbox(4)` ei ole sallittu",
+        ]);
+}

@@ -291,7 +291,21 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
                 continue;
             }
         };
+        let (LinkTarget::Url(u) | LinkTarget::File(u)) = &target;
+        if crate::markdown::links::is_dangerous(u) {
+            diags.push(unsafe_url(ctx, &path, u));
+            continue;
+        }
         links.push(Link { title: l.title, target, line });
+    }
+    let meetings: Vec<RawMeeting> = raw.meetings.unwrap_or_default();
+    for (i, m) in meetings.iter().enumerate() {
+        if let Some(memo) = m.memo.as_deref().filter(|u| crate::markdown::links::is_dangerous(u)) {
+            diags.push(unsafe_url(ctx, &[k("meetings"), Seg::Index(i)], memo));
+        }
+    }
+    if let Some(c) = cover.as_ref().filter(|c| crate::markdown::links::is_dangerous(&c.image)) {
+        diags.push(unsafe_url(ctx, &[k("cover"), k("image")], &c.image));
     }
     let authors = match raw.author {
         None => Vec::new(),
@@ -319,14 +333,24 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
             links,
             partners: raw.partners.unwrap_or_default().into_iter().map(|p| PartnerGroup { group: p.group, members: p.members }).collect(),
             contact: raw.contact,
-            meetings: raw
-                .meetings
-                .unwrap_or_default()
+            meetings: meetings
                 .into_iter()
                 .filter_map(|m| Some(Meeting { date: Date::parse(&m.date)?, title: m.title, memo: m.memo }))
                 .collect(),
         },
     }
+}
+
+fn unsafe_url(ctx: &Ctx, path: &[Seg], url: &str) -> Diagnostic {
+    let (l, col) = yaml::locate(ctx.split.yaml, path);
+    Diagnostic::error(
+        ctx.path,
+        ctx.split.yaml_line + l,
+        col + 1,
+        format!("osoite `{}` ei ole sallittu: se voisi ajaa koodia lukijan selaimessa", url.chars().take(40).collect::<String>()),
+    )
+    .with_help("käytä verkko-osoitetta (https://…) tai tiedostoa tämän tiedoston kansiosta")
+    .with_source(ctx.file_text)
 }
 
 /// The example value of every schema key as one YAML document (for tests and `new`).

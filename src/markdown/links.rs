@@ -25,6 +25,14 @@ pub struct LinkResolver<'a> {
     pub base_path: &'a str,
 }
 
+/// `true` for URLs whose scheme runs code or smuggles a document when
+/// followed: `javascript:`, `vbscript:`, `data:` (browsers ignore tabs,
+/// newlines and case in the scheme, so this does too).
+pub fn is_dangerous(href: &str) -> bool {
+    let cleaned: String = href.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(16).collect::<String>().to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"].iter().any(|s| cleaned.starts_with(s))
+}
+
 /// `true` for `https:`, `mailto:`, `tel:` … (a scheme before any `/`).
 pub fn is_external(href: &str) -> bool {
     match href.find(':') {
@@ -123,6 +131,7 @@ mod tests {
         assert!(is_external("mailto:x@y.fi"));
         assert!(!is_external("luku.md"));
         assert!(!is_external("kuvat/a:b.svg"));
+        assert!(is_dangerous(" JaVa\tScRiPt:alert(1)") && is_dangerous("data:text/html,x") && !is_dangerous("https://e.org/javascript:"));
         assert_eq!(percent_decode("a%20b.md"), "a b.md");
     }
 }

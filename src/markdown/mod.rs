@@ -196,6 +196,22 @@ fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: 
                 );
             }
         }
+        if links::is_dangerous(&dest) {
+            diags.push(
+                Diagnostic::error(
+                    src.display,
+                    line,
+                    col,
+                    format!(
+                        "osoite `{}` ei ole sallittu: se voisi ajaa koodia lukijan selaimessa",
+                        dest.chars().take(40).collect::<String>()
+                    ),
+                )
+                .with_help("käytä verkko-osoitetta (https://…) tai linkkiä toiseen sivuun (`toinen-luku.md`)")
+                .with_source(src.file_text),
+            );
+            continue;
+        }
         if !is_image && (dest.trim().is_empty() || dest == "#") {
             diags.push(
                 Diagnostic::error(src.display, line, col, "linkillä ei ole kohdetta (paikkamerkki `#` tai tyhjä)")

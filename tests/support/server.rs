@@ -54,12 +54,21 @@ fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
 }
 
 impl StaticServer {
+    /// With the production headers from netlify.toml.
     pub fn start(root: &Path) -> StaticServer {
+        Self::start_with(root, netlify_headers())
+    }
+
+    /// Without any security headers (to test escaping on its own).
+    pub fn start_without_headers(root: &Path) -> StaticServer {
+        Self::start_with(root, Vec::new())
+    }
+
+    fn start_with(root: &Path, headers: Vec<(String, String)>) -> StaticServer {
         let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
         let base = format!("http://{}", server.server_addr().to_ip().expect("ip address"));
         let stop = Arc::new(AtomicBool::new(false));
         let (root, flag) = (root.to_path_buf(), stop.clone());
-        let headers = netlify_headers();
         let handle = std::thread::spawn(move || {
             while !flag.load(Ordering::Relaxed) {
                 let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(100)) else { continue };
