@@ -486,3 +486,12 @@ fn bundled_handbook_is_complete() {
         assert!(!text.contains("Created with Sketch") && !text.contains(" **"), "{name}: editor debris leaked");
     }
 }
+
+#[test]
+fn parts_in_another_language_keep_their_lang() {
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\nTervetuloa – <span lang=\"sv\">välkommen</span> – <span lang=\"en\">welcome</span>.\n");
+    site.build().expect_ok();
+    let html = site.out("a/index.html");
+    assert!(html.contains("<span lang=\"sv\">välkommen</span>") && html.contains("<span lang=\"en\">welcome</span>"), "{html}");
+    assert!(html.contains("<html lang=\"fi\">"));
+}
