@@ -22,6 +22,7 @@ pub mod new;
 pub mod output;
 pub mod preview;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod theme;

@@ -51,6 +51,22 @@ enum Command {
         #[arg(long, default_value_t = 8, requires = "external")]
         parallel: usize,
     },
+    /// Hakee sivuja samasta hakemistosta, jota sivuston haku käyttää.
+    Search {
+        /// Hakusanat.
+        query: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Tulostaa JSON-muodossa (title, url, score, excerpt).
+        #[arg(long)]
+        json: bool,
+        /// Tulosten enimmäismäärä.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Hakee myös luonnoksista.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Luo uuden luvun tai toimintamallikortin valmiilla alkutiedoilla.
     New {
         /// Sivun laji.
@@ -140,6 +156,23 @@ fn main() -> ExitCode {
             }
             Err(d) => fail(d),
         },
+        Command::Search { query, root, json, limit, drafts } => {
+            match handbook::search::cli::run(&Options { drafts, ..Options::new(root) }, &query, limit) {
+                Ok(results) => {
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default());
+                    } else if results.is_empty() {
+                        println!("Ei hakutuloksia haulle \"{query}\".");
+                    } else {
+                        for (i, r) in results.iter().enumerate() {
+                            println!("{}. {} ({:.2})\n   {}\n   {}\n", i + 1, r.title, r.score, r.url, r.excerpt);
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(d),
+            }
+        }
         Command::New { kind, title, section, root } => {
             let kind = match kind {
                 NewKind::Model => PageKind::Model,

@@ -282,11 +282,39 @@ impl Site {
         }
         results.push(self.copy_files(sink));
         clock.lap("static");
+        results.push(self.write_search(&views, &writer, &pages_md));
+        clock.lap("search");
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
             return Err(diags);
         }
         Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0, phases: clock.laps })
+    }
+
+    /// The tantivy index over every published page, as built for the site.
+    pub fn search_index(&self, pages_md: &[Rendered]) -> Result<crate::search::SearchIndex, Diagnostic> {
+        let views_url = |p: &str| format!("{}{}", self.config.base_path(), p);
+        crate::search::SearchIndex::build(&self.lib, pages_md, &views_url, &|id| self.config.phase_label(id).map(str::to_string)).map_err(
+            |e| {
+                Diagnostic::error(content::CONTENT_DIR, 0, 0, format!("hakemistoa ei voitu rakentaa: {e}"))
+                    .with_help("ilmoita tästä ohjelman kehittäjille")
+            },
+        )
+    }
+
+    /// Renders the Markdown of every page (for `handbook search`).
+    pub fn rendered_pages(&self) -> Vec<Rendered> {
+        self.markdown("").0
+    }
+
+    /// The search page and the static index under `haku/`, entry file last.
+    fn write_search(&self, views: &Views, writer: &Writer, pages_md: &[Rendered]) -> Result<(), Diagnostic> {
+        let index = self.search_index(pages_md)?;
+        crate::search::export::write(&index, writer.sink)
+            .map_err(|e| Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e))))?;
+        let mut ctx = writer.renderer.context();
+        ctx.insert("index_url", &views.url("/haku/hakemisto.json"));
+        writer.html("search.html", &ctx, "/haku/")
     }
 
     /// URL of the top-level section holding `s` (for the navigation's current marker).

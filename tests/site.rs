@@ -489,7 +489,8 @@ fn bundled_handbook_is_complete() {
 
 #[test]
 fn parts_in_another_language_keep_their_lang() {
-    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\nTervetuloa – <span lang=\"sv\">välkommen</span> – <span lang=\"en\">welcome</span>.\n");
+    let site = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n---\nTervetuloa – <span lang=\"sv\">välkommen</span> – <span lang=\"en\">welcome</span>.\n");
     site.build().expect_ok();
     let html = site.out("a/index.html");
     assert!(html.contains("<span lang=\"sv\">välkommen</span>") && html.contains("<span lang=\"en\">welcome</span>"), "{html}");

@@ -15,7 +15,7 @@ mkdirSync(out, { recursive: true });
 
 const sitemap = await (await fetch(`${base}/sitemap.xml`)).text();
 const paths = [...sitemap.matchAll(/<loc>https?:\/\/[^/]+([^<]*)<\/loc>/g)].map((m) => m[1]);
-paths.push('/404.html', '/tulosta/', '/saavutettavuusseloste/', '/aihealueet/');
+paths.push('/404.html', '/tulosta/', '/saavutettavuusseloste/', '/aihealueet/', '/haku/?q=kotoutuminen');
 const pages = [...new Set(paths)].sort();
 
 const browser = await launch();
@@ -30,6 +30,7 @@ for (const width of [1280, 320]) {
   await page.setViewportSize({ width, height: 800 });
   for (const p of pages) {
     await page.goto(base + p, { waitUntil: 'load' });
+    if (p.startsWith('/haku/')) await page.waitForFunction(() => document.querySelectorAll('#haku-tulokset li').length > 0);
     if (width === 1280) {
       await page.evaluate(axeSource);
       const result = await page.evaluate(async () => {

@@ -2,6 +2,8 @@
 //! 127.0.0.1 (random port) with the headers `netlify.toml` sets for `/*`, so
 //! pages are tested under the production Content-Security-Policy.
 
+#![allow(dead_code)] // Each test binary uses a different subset.
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
