@@ -3,7 +3,9 @@
 //!
 //! [`Site::load`] validates everything that can be validated before rendering;
 //! [`Site::render`] renders into any [`Sink`]; [`build`] and [`check`] are the
-//! two entry points the command line uses.
+//! two entry points the command line uses. `serve` re-renders single pages
+//! through [`Site::page_markdown`] and [`Site::render_bodies`], which `render`
+//! itself uses, so a page rendered alone is byte-identical to a full render.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -14,7 +16,7 @@ use tera::Context;
 use crate::config::{self, Config};
 use crate::content::front_matter::LinkTarget;
 use crate::content::library::{normalise_alias, ROOT};
-use crate::content::{self, Library};
+use crate::content::{self, Library, PageId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::links::LinkResolver;
 use crate::markdown::{self, Rendered, Source};
@@ -84,21 +86,7 @@ impl Site {
     /// Renders the Markdown of every page and section, in parallel.
     fn markdown(&self, table_label: &str) -> (Vec<Rendered>, Vec<Rendered>) {
         let resolver = self.resolver();
-        let pages = self
-            .lib
-            .pages
-            .par_iter()
-            .map(|p| {
-                let display = p.source.display();
-                let offset = u8::from(p.kind == content::front_matter::PageKind::Model);
-                markdown::render(
-                    &Source { display: &display, rel: &p.source.rel, file_text: &p.text, body_offset: p.body_offset },
-                    &resolver,
-                    table_label,
-                    offset,
-                )
-            })
-            .collect();
+        let pages = self.lib.pages.par_iter().map(|p| self.page_markdown_with(p.id, &resolver, table_label)).collect();
         let sections = self
             .lib
             .sections
@@ -117,6 +105,61 @@ impl Site {
             })
             .collect();
         (pages, sections)
+    }
+
+    fn page_markdown_with(&self, id: PageId, resolver: &LinkResolver, table_label: &str) -> Rendered {
+        let p = self.lib.page(id);
+        let display = p.source.display();
+        let offset = u8::from(p.kind == content::front_matter::PageKind::Model);
+        markdown::render(
+            &Source { display: &display, rel: &p.source.rel, file_text: &p.text, body_offset: p.body_offset },
+            resolver,
+            table_label,
+            offset,
+        )
+    }
+
+    /// The Markdown of one page exactly as [`Site::render`] makes it (for `serve`,
+    /// which re-renders only the page whose body was edited).
+    pub fn page_markdown(&self, id: PageId) -> Rendered {
+        self.page_markdown_with(id, &self.resolver(), table_label(&self.config))
+    }
+
+    fn views(&self) -> Views<'_> {
+        Views { lib: &self.lib, config: &self.config, resolver: self.resolver() }
+    }
+
+    /// The compiled theme with the context every page shares, as [`Site::render`] uses it.
+    pub fn renderer(&self) -> Result<Renderer, Diagnostics> {
+        let nav = serde_json::to_value(self.views().nav()).unwrap_or_default();
+        Renderer::new(&self.theme, &self.config, nav)
+    }
+
+    /// Renders what depends on the Markdown body of `pages` and nothing else —
+    /// today only each page's own HTML — for `serve` after an edit that changed
+    /// only these bodies (front matter byte-identical). A step that starts reading
+    /// other pages' bodies (a print page, a search index) must be rendered here too.
+    pub fn render_bodies(&self, renderer: &Renderer, pages: &[(PageId, &Rendered)], sink: &dyn Sink) -> Result<(), Diagnostics> {
+        let views = self.views();
+        let writer = Writer { sink, renderer };
+        let results: Vec<Result<(), Diagnostic>> = pages.par_iter().map(|(id, md)| self.page_html(&views, &writer, *id, md)).collect();
+        let diags: Diagnostics = results.into_iter().filter_map(Result::err).collect();
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    fn page_html(&self, views: &Views, writer: &Writer, id: PageId, md: &Rendered) -> Result<(), Diagnostic> {
+        let p = self.lib.page(id);
+        let view = views.page(id, md);
+        let template = p.front.template.clone().unwrap_or_else(|| match p.kind {
+            content::front_matter::PageKind::Chapter => "chapter.html".into(),
+            content::front_matter::PageKind::Model => "model.html".into(),
+        });
+        let mut ctx = writer.renderer.context();
+        ctx.insert("page", &view);
+        writer.html(&template, &ctx, &p.path)
     }
 
     /// Front-matter references (cover images, `file:` links, memos) must resolve.
@@ -152,13 +195,11 @@ impl Site {
 
     /// Renders the whole site into `sink`.
     pub fn render(&self, sink: &dyn Sink) -> Result<Report, Diagnostics> {
-        let strings = crate::i18n::strings(&self.config.language);
-        let (pages_md, sections_md) = self.markdown(strings.get("table").copied().unwrap_or("Taulukko"));
+        let (pages_md, sections_md) = self.markdown(table_label(&self.config));
         let mut diags: Diagnostics = pages_md.iter().chain(&sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
         diags.extend(self.check_front_links());
-        let views = Views { lib: &self.lib, config: &self.config, resolver: self.resolver() };
-        let nav = serde_json::to_value(views.nav()).unwrap_or_default();
-        let renderer = match Renderer::new(&self.theme, &self.config, nav) {
+        let views = self.views();
+        let renderer = match self.renderer() {
             Ok(r) => Some(r),
             Err(d) => {
                 diags.extend(d);
@@ -167,21 +208,8 @@ impl Site {
         };
         let Some(renderer) = renderer.filter(|_| !diags.has_errors()) else { return Err(diags) };
         let writer = Writer { sink, renderer: &renderer };
-        let mut results: Vec<Result<(), Diagnostic>> = self
-            .lib
-            .pages
-            .par_iter()
-            .map(|p| {
-                let view = views.page(p.id, &pages_md[p.id.0]);
-                let template = p.front.template.clone().unwrap_or_else(|| match p.kind {
-                    content::front_matter::PageKind::Chapter => "chapter.html".into(),
-                    content::front_matter::PageKind::Model => "model.html".into(),
-                });
-                let mut ctx = renderer.context();
-                ctx.insert("page", &view);
-                writer.html(&template, &ctx, &p.path)
-            })
-            .collect();
+        let mut results: Vec<Result<(), Diagnostic>> =
+            self.lib.pages.par_iter().map(|p| self.page_html(&views, &writer, p.id, &pages_md[p.id.0])).collect();
         for s in &self.lib.sections {
             let view = views.section(s.id, &sections_md[s.id.0]);
             let template = s.front.template.clone().unwrap_or_else(|| {
@@ -301,6 +329,10 @@ impl Site {
         }
         Ok(())
     }
+}
+
+fn table_label(config: &Config) -> &'static str {
+    crate::i18n::strings(&config.language).get("table").copied().unwrap_or("Taulukko")
 }
 
 struct Writer<'a> {
