@@ -4,7 +4,8 @@
 //! The pipeline, one module per step (see ARCHITECTURE in the team's shared docs):
 //! `content` (discover, front matter, library) → `markdown` (HTML, TOC, links) →
 //! `render` (Tera theme through borrowed views) → `output` (staging, atomic swap);
-//! `site` sequences them and contains no parsing or rendering itself.
+//! `site` sequences them and contains no parsing or rendering itself; `serve`
+//! is the preview server on top of `site` and `output`.
 
 pub mod config;
 pub mod content;
@@ -15,6 +16,7 @@ pub mod markdown;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;
