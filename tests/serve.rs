@@ -323,3 +323,19 @@ fn many_connections_at_once_and_stuck_ones_block_nothing() {
     assert!(server.get("/luvut/a/").text().contains("Lopuksi."));
     let _ = (idle.flush(), half.flush(), garbage.flush());
 }
+
+#[test]
+fn the_readme_starts_with_serve_and_its_options_parse() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme.split("## Kaksi komentoa").nth(1).and_then(|s| s.split("```sh\n").nth(1)).unwrap();
+    let first = block.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).unwrap();
+    assert_eq!(first, "cargo run --release -- serve");
+    assert!(readme.contains("tests/bench/serve-reload.sh"));
+    let site = SiteTest::new();
+    let help = site.run(&["serve", "--help"]).expect_ok();
+    for flag in ["--root", "--port", "--bind", "--drafts", "--open"] {
+        assert!(help.stdout.contains(flag), "{flag} missing:\n{}", help.stdout);
+    }
+    assert_eq!(site.run(&["serve", "--port", "ei-numero"]).code, 2);
+    assert_eq!(site.run(&["serve", "--bind", "ei-osoite"]).code, 2);
+}
