@@ -339,3 +339,18 @@ fn the_readme_starts_with_serve_and_its_options_parse() {
     assert_eq!(site.run(&["serve", "--port", "ei-numero"]).code, 2);
     assert_eq!(site.run(&["serve", "--bind", "ei-osoite"]).code, 2);
 }
+
+#[test]
+fn the_reload_script_builds_an_accessible_overlay_from_json() {
+    // tests/js/reload_overlay.js runs the script against a stand-in DOM; it needs Node.js.
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let run = std::process::Command::new("node")
+        .arg(format!("{dir}/tests/js/reload_overlay.js"))
+        .arg(format!("{dir}/src/serve/reload.js"))
+        .output();
+    let Ok(out) = run else {
+        eprintln!("Node.js puuttuu: reload.js-testi ohitettiin");
+        return;
+    };
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}

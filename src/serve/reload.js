@@ -40,7 +40,7 @@
     else had.remove();
     var errors = report.errors || [];
     var box = el("section", null, {
-      position: "fixed", inset: "0 0 auto 0", zIndex: "2147483647", maxHeight: "80vh", overflow: "auto",
+      position: "fixed", top: "0", left: "0", right: "0", zIndex: "2147483647", maxHeight: "80vh", overflow: "auto",
       background: "#fff", color: "#111", borderBottom: ".4em solid #b00020", padding: "1em 1.5em",
       font: "16px/1.5 system-ui, sans-serif", boxShadow: "0 .2em 1em rgba(0,0,0,.4)"
     });
