@@ -354,3 +354,13 @@ fn the_reload_script_builds_an_accessible_overlay_from_json() {
     };
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let run = SiteTest::new().run(&["serve", "--port", &port]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("palvelinta ei voitu käynnistää osoitteeseen 127.0.0.1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("portti on jo käytössä"), "{}", run.stderr);
+}

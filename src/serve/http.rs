@@ -14,7 +14,7 @@
 //! segments, encoded `/` or `\`, backslashes, NUL and control characters. The
 //! build lives in memory, so no path, however spelled, reaches the disk.
 
-use std::net::SocketAddr;
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
@@ -47,11 +47,10 @@ impl Shared {
     }
 }
 
-/// Binds `addr` and starts the workers; returns the address actually bound.
-pub fn start(addr: SocketAddr, shared: Arc<Shared>) -> std::io::Result<SocketAddr> {
-    let server = Server::http(addr).map_err(std::io::Error::other)?;
-    let bound = server.server_addr().to_ip().unwrap_or(addr);
-    let server = Arc::new(server);
+/// Serves `listener` (bound by the caller, so a busy port fails before any
+/// build and keeps its error kind) with [`WORKERS`] threads.
+pub fn start(listener: TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
+    let server = Arc::new(Server::from_listener(listener, None).map_err(std::io::Error::other)?);
     for i in 0..WORKERS {
         let (server, shared) = (server.clone(), shared.clone());
         std::thread::Builder::new().name(format!("http-{i}")).spawn(move || {
@@ -61,7 +60,7 @@ pub fn start(addr: SocketAddr, shared: Arc<Shared>) -> std::io::Result<SocketAdd
             }
         })?;
     }
-    Ok(bound)
+    Ok(())
 }
 
 fn respond(rq: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {

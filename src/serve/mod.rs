@@ -74,20 +74,25 @@ pub fn run(opts: &ServeOptions, report: &mut dyn FnMut(Event)) -> Result<(), Ser
         .root
         .canonicalize()
         .map_err(|e| ServeError(format!("kansiota {} ei voitu avata ({})", opts.root.display(), crate::fsutil::io_reason(&e))))?;
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    // Bound before the first build: a busy port fails at once, and browsers that
+    // connect during the build wait in the backlog instead of seeing a placeholder.
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| ServeError(bind_error(addr, &e)))?;
+    let addr = listener.local_addr().map_err(|e| ServeError(bind_error(addr, &e)))?;
+    // Watching starts before the first build, so an edit made during it is not missed.
+    let mut watcher = watch::Watcher::new(&root).map_err(|e| ServeError(e.message))?;
     let mut builder = rebuild::Builder::new(Options { root: root.clone(), drafts: opts.drafts, base_url: None });
     let shared = Arc::new(http::Shared::new(Generation::placeholder()));
     let mut base_path = String::new();
     if let Some(g) = rebuild_into(&mut builder, None, &shared, report) {
         base_path = g.base_path().to_string();
     }
-    let addr = http::start(SocketAddr::new(opts.bind, opts.port), shared.clone())
-        .map_err(|e| ServeError(format!("palvelinta ei voitu käynnistää osoitteeseen {} ({e})", SocketAddr::new(opts.bind, opts.port))))?;
+    http::start(listener, shared.clone()).map_err(|e| ServeError(bind_error(addr, &e)))?;
     let url = url(addr, &base_path);
     report(Event::Started { url: &url });
     if opts.open {
         open_browser(&url);
     }
-    let mut watcher = watch::Watcher::new(&root).map_err(|e| ServeError(e.message))?;
     loop {
         match watcher.next_batch() {
             Ok(changed) => {
@@ -97,6 +102,18 @@ pub fn run(opts: &ServeOptions, report: &mut dyn FnMut(Event)) -> Result<(), Ser
             Err(e) => report(Event::WatchProblem(&e.message)),
         }
     }
+}
+
+fn bind_error(addr: SocketAddr, e: &std::io::Error) -> String {
+    let help = match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "portti on jo käytössä (onko toinen `handbook serve` auki?): valitse toinen, esim. `--port 1112`, tai `--port 0`"
+        }
+        std::io::ErrorKind::AddrNotAvailable => "osoite ei kuulu tälle koneelle: käytä `--bind 127.0.0.1`",
+        std::io::ErrorKind::PermissionDenied => "alle 1024:n portit vaativat pääkäyttäjän oikeudet: valitse suurempi portti",
+        _ => "valitse toinen portti valitsimella `--port`",
+    };
+    format!("palvelinta ei voitu käynnistää osoitteeseen {addr} ({})\n  = help: {help}", crate::fsutil::io_reason(e))
 }
 
 /// Rebuilds (fully when `changed` is `None`), then publishes and reloads or reports the errors.
