@@ -231,9 +231,13 @@ fn a_broken_edit_shows_errors_and_keeps_the_old_site_until_fixed() {
     let json: serde_json::Value = serde_json::from_str(&data).unwrap();
     assert_eq!((json["errors"][0]["path"].as_str(), json["errors"][0]["line"].as_u64()), (Some("content/luvut/a.md"), Some(7)), "{data}");
     assert!(server.get("/luvut/a/").text().contains("Korjattu.") && !server.get("/luvut/a/").text().contains("rikki"));
+    // An asset saved while the page is broken still arrives with the fix.
+    write(&site, "content/luvut/kuvat/kuva.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>uusi</title></svg>");
+    events.expect("build-error", RELOAD);
     write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\nKorjattu taas.\n\n[ehjä](b.md)\n");
     events.expect("reload", RELOAD);
     assert!(server.get("/luvut/a/").text().contains("Korjattu taas."));
+    assert!(server.get("/luvut/kuvat/kuva.svg").text().contains("uusi"));
 }
 
 #[test]

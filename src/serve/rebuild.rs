@@ -126,6 +126,10 @@ impl Builder {
                 return None;
             }
             if lib.is_asset(&rel) {
+                // Nothing remembers an asset across a failed fast rebuild: let the full path carry it.
+                if !live.broken.is_empty() {
+                    return None;
+                }
                 let bytes = std::fs::read(self.opts.root.join(path)).ok()?;
                 steps.push(Step::Asset(rel, bytes));
                 continue;
