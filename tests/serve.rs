@@ -368,3 +368,19 @@ fn a_busy_port_is_a_clear_error() {
     assert!(run.stderr.contains("palvelinta ei voitu käynnistää osoitteeseen 127.0.0.1:"), "{}", run.stderr);
     assert!(run.stderr.contains("portti on jo käytössä"), "{}", run.stderr);
 }
+
+#[test]
+fn a_site_in_a_subfolder_is_served_below_it() {
+    let site = small_site().file("handbook.yaml", "title: Alikansio\nbase_url: https://example.org/kasikirja/\n");
+    let server = site.serve();
+    assert!(server.url.ends_with("/kasikirja/"), "{}", server.url);
+    let home = server.get("/kasikirja/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("href=\"/kasikirja/style.css\""));
+    assert_eq!(server.get("/kasikirja/style.css").status, 200);
+    assert_eq!(server.get("/kasikirja/luvut/a/").status, 200);
+    let root = server.get("/");
+    assert_eq!((root.status, root.header("Location")), (301, Some("/kasikirja/")));
+    assert_eq!(server.get("/luvut/a/").status, 404);
+    assert_eq!(server.get("/__handbook/reload.js").status, 200);
+}
