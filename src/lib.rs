@@ -4,7 +4,8 @@
 //! The pipeline, one module per step (see ARCHITECTURE in the team's shared docs):
 //! `content` (discover, front matter, library) → `markdown` (HTML, TOC, links) →
 //! `render` (Tera theme through borrowed views) → `output` (staging, atomic swap);
-//! `site` sequences them and contains no parsing or rendering itself.
+//! `site` sequences them and contains no parsing or rendering itself; `serve`
+//! is the preview server on top of `site` and `output`.
 
 pub mod changes;
 pub mod check;
@@ -23,6 +24,7 @@ pub mod output;
 pub mod preview;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use handbook::content::front_matter::PageKind;
 use handbook::diagnostics::{Diagnostic, Diagnostics};
+use handbook::serve::{Event, Rebuilt, ServeOptions};
 use handbook::site::{self, Options};
 
 #[derive(Parser)]
@@ -67,6 +68,23 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Esikatselu: rakentaa sivuston muistiin, tarjoilee sen ja päivittää selaimen jokaisen tallennuksen jälkeen.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Portti (0 valitsee vapaan portin).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Osoite, jota kuunnellaan (oletus vain tämä kone).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Ottaa mukaan luonnokset (draft: true).
+        #[arg(long)]
+        drafts: bool,
+        /// Avaa sivuston selaimessa.
+        #[arg(long)]
+        open: bool,
+    },
     /// Luo uuden luvun tai toimintamallikortin valmiilla alkutiedoilla.
     New {
         /// Sivun laji.
@@ -109,6 +127,47 @@ fn fail(diags: Diagnostics) -> ExitCode {
     print_all(diags);
     eprintln!("keskeytyi: {e} virhettä, {w} varoitusta – mitään ei kirjoitettu");
     ExitCode::from(1)
+}
+
+/// One terminal line (plus diagnostics) per thing `serve` does.
+fn print_serve_event(event: Event) {
+    match event {
+        Event::Started { url } => {
+            eprintln!("Palvelin käynnissä: {url}");
+            eprintln!("Seurataan kansioita content/ ja themes/ sekä tiedostoa handbook.yaml – lopetus: Ctrl+C");
+        }
+        Event::Built(r) => {
+            let w = r.warnings.warning_count();
+            print_all(r.warnings.clone());
+            let ms = r.elapsed.as_secs_f64() * 1000.0;
+            let what = match &r.rebuilt {
+                Rebuilt::All(n) => format!("koko sivusto ({n} sivua)"),
+                Rebuilt::Only { pages, files } => {
+                    let mut parts = Vec::new();
+                    if !pages.is_empty() {
+                        parts.push(format!("{} {}: {}", pages.len(), if pages.len() == 1 { "sivu" } else { "sivua" }, pages.join(", ")));
+                    }
+                    if !files.is_empty() {
+                        parts.push(format!(
+                            "{} {}: {}",
+                            files.len(),
+                            if files.len() == 1 { "tiedosto" } else { "tiedostoa" },
+                            files.join(", ")
+                        ));
+                    }
+                    parts.join("; ")
+                }
+            };
+            let warn = if w > 0 { format!(", {w} varoitusta") } else { String::new() };
+            eprintln!("rakennettu {ms:.1} ms: {what}{warn}");
+        }
+        Event::Failed(d) => {
+            let e = d.error_count();
+            print_all(d.clone());
+            eprintln!("rakentaminen epäonnistui: {e} virhettä – selaimessa näkyy edellinen onnistunut versio ja virheilmoitus");
+        }
+        Event::WatchProblem(msg) => eprintln!("varoitus: {msg}"),
+    }
 }
 
 fn main() -> ExitCode {
@@ -171,6 +230,16 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(d) => fail(d),
+            }
+        }
+        Command::Serve { root, port, bind, drafts, open } => {
+            let opts = ServeOptions { root, drafts, bind, port, open };
+            match handbook::serve::run(&opts, &mut print_serve_event) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("virhe: {}", e.0);
+                    ExitCode::from(1)
+                }
             }
         }
         Command::New { kind, title, section, root } => {

@@ -3,11 +3,14 @@
 //! failed or interrupted build therefore never touches the previous output.
 //!
 //! [`Sink`] is what the site writes to: [`Staging`] for `build`, [`NullSink`]
-//! for `check`. Paths are validated so nothing is ever written outside.
+//! for `check`, [`MemorySink`] for `serve`. Paths are validated so nothing is
+//! ever written outside.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Where rendered files go. Shared across threads.
 pub trait Sink: Sync {
@@ -29,6 +32,33 @@ impl Sink for NullSink {
 
     fn write_chunks(&self, rel: &str, _chunks: &[&[u8]]) -> io::Result<()> {
         safe_rel(rel).map(|_| ())
+    }
+}
+
+/// Keeps every file in memory, keyed by its `/`-separated relative path
+/// (for `serve`, which answers requests from a finished in-memory build).
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySink {
+    pub fn new() -> MemorySink {
+        MemorySink::default()
+    }
+
+    /// Everything written so far; a later write to the same path replaced an earlier one.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        // A poisoned lock only means a writer panicked mid-insert; the map itself is intact.
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let key = safe_rel(rel)?.to_string_lossy().replace('\\', "/");
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(key, bytes.to_vec());
+        Ok(())
     }
 }
 
@@ -150,5 +180,16 @@ mod tests {
             assert!(safe_rel(bad).is_err(), "{bad:?}");
         }
         assert_eq!(safe_rel("/a/b/index.html").unwrap(), PathBuf::from("a/b/index.html"));
+    }
+
+    #[test]
+    fn memory_sink_keeps_the_last_write_and_refuses_escapes() {
+        let sink = MemorySink::new();
+        sink.write("/a/index.html", b"1").unwrap();
+        sink.write("a/index.html", b"2").unwrap();
+        assert!(sink.write("../x", b"3").is_err());
+        let files = sink.into_files();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files["a/index.html"], b"2");
     }
 }

@@ -15,7 +15,7 @@ use crate::changes::PageChange;
 use crate::config::{self, Config};
 use crate::content::front_matter::LinkTarget;
 use crate::content::library::{normalise_alias, ROOT};
-use crate::content::{self, Library};
+use crate::content::{self, Library, PageId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::git::Repo;
 use crate::markdown::links::LinkResolver;
@@ -187,34 +187,15 @@ impl Site {
     /// Renders the whole site into `sink`.
     pub fn render(&self, sink: &dyn Sink) -> Result<Report, Diagnostics> {
         let mut clock = Clock::new();
-        let strings = crate::i18n::strings(&self.config.language);
-        let (pages_md, sections_md) = self.markdown(strings.get("table").copied().unwrap_or("Taulukko"));
+        let (pages_md, sections_md) = self.markdown(table_label(&self.config));
         clock.lap("markdown");
         let mut diags: Diagnostics = pages_md.iter().chain(&sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
         diags.extend(self.check_front_links());
         diags.extend(crate::check::anchors(&self.lib, &pages_md, &sections_md));
         let (changes, change_diags) = self.changes();
         diags.extend(change_diags);
-        let views = Views {
-            lib: &self.lib,
-            config: &self.config,
-            resolver: self.resolver(),
-            repo_prefix: self.repo.as_ref().map_or("", |r| r.prefix.as_str()),
-            changes: changes.iter().map(|c| (c.source.as_str(), c)).collect(),
-        };
-        let shared = [
-            ("nav", serde_json::to_value(views.nav()).unwrap_or_default()),
-            (
-                "preview",
-                serde_json::to_value(self.preview.as_ref().map(|p| {
-                    serde_json::json!({ "id": p.review_id, "pull_url": p.pull_url, "changes_url": views.url("/muutokset/"), "count": changes.len() })
-                }))
-                .unwrap_or_default(),
-            ),
-            ("noindex", serde_json::Value::Bool(self.preview.is_some())),
-            ("feed_url", serde_json::Value::String(views.url("/atom.xml"))),
-        ];
-        let renderer = match Renderer::new(&self.theme, &self.config, &shared) {
+        let views = self.views(&changes);
+        let renderer = match Renderer::new(&self.theme, &self.config, &self.shared(&views, &changes)) {
             Ok(r) => Some(r),
             Err(d) => {
                 diags.extend(d);
@@ -224,24 +205,8 @@ impl Site {
         let Some(renderer) = renderer.filter(|_| !diags.has_errors()) else { return Err(diags) };
         clock.lap("checks+templates");
         let writer = Writer { sink, renderer: &renderer };
-        let mut results: Vec<Result<(), Diagnostic>> = self
-            .lib
-            .pages
-            .par_iter()
-            .map(|p| {
-                // The page's HTML skips Tera (see `Writer::html_around`).
-                let view = views.page(p.id, CONTENT_MARKER, &pages_md[p.id.0].toc);
-                let template = p.front.template.clone().unwrap_or_else(|| match p.kind {
-                    content::front_matter::PageKind::Chapter => "chapter.html".into(),
-                    content::front_matter::PageKind::Model => "model.html".into(),
-                });
-                let mut ctx = renderer.context();
-                ctx.insert("current_url", &view.url);
-                ctx.insert("current_section", &self.top_section_url(&views, p.section));
-                ctx.insert("page", &view);
-                writer.html_around(&template, &ctx, &p.path, &pages_md[p.id.0].html)
-            })
-            .collect();
+        let mut results: Vec<Result<(), Diagnostic>> =
+            self.lib.pages.par_iter().map(|p| self.page_html(&views, &writer, p.id, &pages_md[p.id.0])).collect();
         clock.lap("pages");
         for s in &self.lib.sections {
             let view = views.section(s.id, &sections_md[s.id.0]);
@@ -304,7 +269,7 @@ impl Site {
 
     /// Renders the Markdown of every page (for `handbook search`).
     pub fn rendered_pages(&self) -> Vec<Rendered> {
-        self.markdown("").0
+        self.markdown(table_label(&self.config)).0
     }
 
     /// The search page and the static index under `haku/`, entry file last.
@@ -324,7 +289,7 @@ impl Site {
 
     /// Every external URL with the places it is used (Markdown and front matter).
     fn external_uses(&self) -> std::collections::BTreeMap<String, crate::external::Uses<'_>> {
-        let (pages_md, sections_md) = self.markdown("");
+        let (pages_md, sections_md) = self.markdown(table_label(&self.config));
         let mut uses: std::collections::BTreeMap<String, crate::external::Uses> = Default::default();
         let pages = self.lib.pages.iter().zip(&pages_md).map(|(p, r)| (p.source.display(), p.text.as_str(), r));
         let sections =
@@ -346,6 +311,87 @@ impl Site {
             }
         }
         uses
+    }
+
+    fn views<'a>(&'a self, changes: &'a [PageChange]) -> Views<'a> {
+        Views {
+            lib: &self.lib,
+            config: &self.config,
+            resolver: self.resolver(),
+            repo_prefix: self.repo.as_ref().map_or("", |r| r.prefix.as_str()),
+            changes: changes.iter().map(|c| (c.source.as_str(), c)).collect(),
+        }
+    }
+
+    /// Values every template sees besides `site` and `t`.
+    fn shared(&self, views: &Views, changes: &[PageChange]) -> Vec<(&'static str, serde_json::Value)> {
+        let preview = self.preview.as_ref().map(|p| {
+            serde_json::json!({ "id": p.review_id, "pull_url": p.pull_url, "changes_url": views.url("/muutokset/"), "count": changes.len() })
+        });
+        vec![
+            ("nav", serde_json::to_value(views.nav()).unwrap_or_default()),
+            ("preview", serde_json::to_value(preview).unwrap_or_default()),
+            ("noindex", serde_json::Value::Bool(self.preview.is_some())),
+            ("feed_url", serde_json::Value::String(views.url("/atom.xml"))),
+        ]
+    }
+
+    /// The compiled theme with the context every page shares, as [`Site::render`] uses it.
+    pub fn renderer(&self) -> Result<Renderer, Diagnostics> {
+        let (changes, _) = self.changes();
+        Renderer::new(&self.theme, &self.config, &self.shared(&self.views(&changes), &changes))
+    }
+
+    /// The Markdown of one page exactly as [`Site::render`] makes it (for `serve`).
+    pub fn page_markdown(&self, id: PageId) -> Rendered {
+        let p = self.lib.page(id);
+        let display = p.source.display();
+        let opts = RenderOptions {
+            table_label: table_label(&self.config),
+            heading_offset: u8::from(p.kind == content::front_matter::PageKind::Model),
+            trusted_html: self.config.trusted_html,
+        };
+        markdown::render(
+            &Source { display: &display, rel: &p.source.rel, file_text: &p.text, body_offset: p.body_offset },
+            &self.resolver(),
+            opts,
+        )
+    }
+
+    /// For `serve` after edits that changed only page bodies (front matter
+    /// byte-identical): re-checks anchors, re-renders the `changed` pages and
+    /// everything that reads other pages' bodies — the print page and the
+    /// search index. `all` holds every page's current Markdown.
+    pub fn render_bodies(&self, renderer: &Renderer, all: &[Rendered], changed: &[PageId], sink: &dyn Sink) -> Result<(), Diagnostics> {
+        let empty = vec![Rendered::default(); self.lib.sections.len()];
+        let mut diags = crate::check::anchors(&self.lib, all, &empty);
+        let (changes, _) = self.changes();
+        let views = self.views(&changes);
+        let writer = Writer { sink, renderer };
+        let mut results: Vec<Result<(), Diagnostic>> =
+            changed.par_iter().map(|id| self.page_html(&views, &writer, *id, &all[id.0])).collect();
+        results.push(self.render_statement_and_print(&writer, all));
+        results.push(self.write_search(&views, &writer, all));
+        diags.extend(results.into_iter().filter_map(Result::err).collect());
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    /// One page's HTML; its body is spliced in past Tera (see `Writer::html_around`).
+    fn page_html(&self, views: &Views, writer: &Writer, id: PageId, md: &Rendered) -> Result<(), Diagnostic> {
+        let p = self.lib.page(id);
+        let view = views.page(id, CONTENT_MARKER, &md.toc);
+        let template = p.front.template.clone().unwrap_or_else(|| match p.kind {
+            content::front_matter::PageKind::Chapter => "chapter.html".into(),
+            content::front_matter::PageKind::Model => "model.html".into(),
+        });
+        let mut ctx = writer.renderer.context();
+        ctx.insert("current_url", &view.url);
+        ctx.insert("current_section", &self.top_section_url(views, p.section));
+        ctx.insert("page", &view);
+        writer.html_around(&template, &ctx, &p.path, &md.html)
     }
 
     /// The accessibility statement and the whole handbook on one printable page.
@@ -511,6 +557,10 @@ impl Site {
         }
         Ok(())
     }
+}
+
+fn table_label(config: &Config) -> &'static str {
+    crate::i18n::strings(&config.language).get("table").copied().unwrap_or("Taulukko")
 }
 
 /// Lap times of one run.

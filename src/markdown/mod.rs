@@ -52,7 +52,7 @@ pub struct RenderOptions<'a> {
 }
 
 /// The output of rendering one Markdown body.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,

@@ -1,7 +1,10 @@
 //! Test support: `SiteTest`, a small builder for fixture sites in temporary
-//! folders, and helpers to run the real `handbook` binary on them.
+//! folders, and helpers to run the real `handbook` binary on them; `serve`
+//! holds the preview-server helpers (a running server, a raw HTTP client).
 
 #![allow(dead_code)] // Each test binary uses a different subset.
+
+pub mod serve;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
