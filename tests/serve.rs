@@ -163,7 +163,8 @@ fn an_edit_reloads_within_two_seconds_and_editor_files_do_not() {
     assert_eq!(hello, "{\"build\":1}");
 
     let saved = Instant::now();
-    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\nTallennettu muutos.\n");
+    // (The `## Alku` heading stays: b.md links to it, and a broken anchor is an error.)
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\nTallennettu muutos.\n");
     assert_eq!(events.expect("reload", RELOAD), "{\"build\":2}");
     assert!(saved.elapsed() < RELOAD, "{:?}", saved.elapsed());
     assert!(server.get("/luvut/a/").text().contains("Tallennettu muutos."));
@@ -218,7 +219,7 @@ fn a_broken_edit_shows_errors_and_keeps_the_old_site_until_fixed() {
     late.expect("hello", RELOAD);
     late.expect("build-error", RELOAD);
 
-    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\nKorjattu.\n");
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\nKorjattu.\n");
     events.expect("reload", RELOAD);
     assert!(server.get("/luvut/a/").text().contains("Korjattu."));
     let mut fresh = server.events();
@@ -226,15 +227,15 @@ fn a_broken_edit_shows_errors_and_keeps_the_old_site_until_fixed() {
     assert_eq!(fresh.next(QUIET), None, "errors of a fixed build are still sent");
 
     // A broken link in the body only: the page-only path fails the same way.
-    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\nKorjattu.\n\n[rikki](puuttuu.md)\n");
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\nKorjattu.\n\n[rikki](puuttuu.md)\n");
     let data = events.expect("build-error", RELOAD);
     let json: serde_json::Value = serde_json::from_str(&data).unwrap();
-    assert_eq!((json["errors"][0]["path"].as_str(), json["errors"][0]["line"].as_u64()), (Some("content/luvut/a.md"), Some(7)), "{data}");
+    assert_eq!((json["errors"][0]["path"].as_str(), json["errors"][0]["line"].as_u64()), (Some("content/luvut/a.md"), Some(9)), "{data}");
     assert!(server.get("/luvut/a/").text().contains("Korjattu.") && !server.get("/luvut/a/").text().contains("rikki"));
     // An asset saved while the page is broken still arrives with the fix.
     write(&site, "content/luvut/kuvat/kuva.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>uusi</title></svg>");
     events.expect("build-error", RELOAD);
-    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\nKorjattu taas.\n\n[ehjä](b.md)\n");
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\nKorjattu taas.\n\n[ehjä](b.md)\n");
     events.expect("reload", RELOAD);
     assert!(server.get("/luvut/a/").text().contains("Korjattu taas."));
     assert!(server.get("/luvut/kuvat/kuva.svg").text().contains("uusi"));
@@ -276,7 +277,7 @@ fn many_connections_at_once_and_stuck_ones_block_nothing() {
         std::thread::spawn(move || {
             for i in 0..10 {
                 std::thread::sleep(Duration::from_millis(50));
-                let text = format!("---\ntitle: Ensimmäinen\nweight: 1\n---\nVersio {i}.\n");
+                let text = format!("---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\nVersio {i}.\n");
                 std::fs::write(root.join("content/luvut/a.md"), text).unwrap();
             }
         })
@@ -322,7 +323,7 @@ fn many_connections_at_once_and_stuck_ones_block_nothing() {
 
     // Browsers that went away are dropped; the stuck connections are still harmless.
     drop(listeners);
-    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\nLopuksi.\n");
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\nLopuksi.\n");
     events.expect("reload", RELOAD);
     assert!(server.get("/luvut/a/").text().contains("Lopuksi."));
     let _ = (idle.flush(), half.flush(), garbage.flush());
@@ -346,16 +347,14 @@ fn the_readme_starts_with_serve_and_its_options_parse() {
 
 #[test]
 fn the_reload_script_builds_an_accessible_overlay_from_json() {
-    // tests/js/reload_overlay.js runs the script against a stand-in DOM; it needs Node.js.
+    // tests/browser/reload_overlay.js runs the script against a stand-in DOM; it needs
+    // Node.js (installed by .ci/run). A missing Node fails the test: never a silent skip.
     let dir = env!("CARGO_MANIFEST_DIR");
-    let run = std::process::Command::new("node")
-        .arg(format!("{dir}/tests/js/reload_overlay.js"))
+    let out = std::process::Command::new("node")
+        .arg(format!("{dir}/tests/browser/reload_overlay.js"))
         .arg(format!("{dir}/src/serve/reload.js"))
-        .output();
-    let Ok(out) = run else {
-        eprintln!("Node.js puuttuu: reload.js-testi ohitettiin");
-        return;
-    };
+        .output()
+        .expect("Node.js is needed for this test (see .ci/run)");
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
