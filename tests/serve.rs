@@ -347,11 +347,11 @@ fn the_readme_starts_with_serve_and_its_options_parse() {
 
 #[test]
 fn the_reload_script_builds_an_accessible_overlay_from_json() {
-    // tests/browser/reload_overlay.js runs the script against a stand-in DOM; it needs
+    // tests/browser/reload_overlay.cjs runs the script against a stand-in DOM; it needs
     // Node.js (installed by .ci/run). A missing Node fails the test: never a silent skip.
     let dir = env!("CARGO_MANIFEST_DIR");
     let out = std::process::Command::new("node")
-        .arg(format!("{dir}/tests/browser/reload_overlay.js"))
+        .arg(format!("{dir}/tests/browser/reload_overlay.cjs"))
         .arg(format!("{dir}/src/serve/reload.js"))
         .output()
         .expect("Node.js is needed for this test (see .ci/run)");
