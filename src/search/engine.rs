@@ -8,9 +8,10 @@
 //! the browser ranks by summing them exactly as tantivy's Boolean query does
 //! for `handbook search`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED};
@@ -24,6 +25,9 @@ use crate::markdown::Rendered;
 
 /// Field boosts: titles and headings weigh more than body text.
 const BOOSTS: [(&str, f32); 5] = [("title", 3.0), ("heading", 2.0), ("meta", 1.5), ("body", 1.0), ("parts", 0.5)];
+
+/// A term's postings: (doc, tantivy score), docs ascending.
+pub type Postings = Vec<(u32, f32)>;
 
 /// What a result shows about its page.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -50,8 +54,7 @@ pub struct Doc {
 pub struct SearchIndex {
     pub pages: Vec<PageMeta>,
     pub docs: Vec<Doc>,
-    /// term → (doc, tantivy score), docs ascending.
-    pub postings: BTreeMap<String, Vec<(u32, f32)>>,
+    pub postings: BTreeMap<String, Postings>,
     index: Index,
     reader: IndexReader,
     fields: Vec<(Field, f32)>,
@@ -132,10 +135,10 @@ impl SearchIndex {
                 docs.push(Doc { page: pages.len() - 1, anchor, heading, text });
             }
         }
-        let mut analyzer = analyze::analyzer();
+        // Analysis is the costly part of indexing: in parallel, one analyzer per thread.
         let per_doc: Vec<[Vec<String>; 4]> = docs
-            .iter()
-            .map(|d| {
+            .par_iter()
+            .map_init(analyze::analyzer, |analyzer, d| {
                 let page = &lib.pages[d.page];
                 let m = &page.front.model;
                 let partners: Vec<String> =
@@ -152,14 +155,15 @@ impl SearchIndex {
                 ]
                 .join(" ");
                 [
-                    analyze::terms(&mut analyzer, &page.front.title),
-                    analyze::terms(&mut analyzer, &d.heading),
-                    analyze::terms(&mut analyzer, &meta_text),
-                    analyze::terms(&mut analyzer, &d.text),
+                    analyze::terms(analyzer, &page.front.title),
+                    analyze::terms(analyzer, &d.heading),
+                    analyze::terms(analyzer, &meta_text),
+                    analyze::terms(analyzer, &d.text),
                 ]
             })
             .collect();
-        let vocabulary: BTreeSet<String> = per_doc.iter().flatten().flatten().filter(|t| t.chars().count() >= MIN_PART).cloned().collect();
+        // Hash sets: the words are collected from every occurrence (hundreds of thousands).
+        let vocabulary: HashSet<String> = per_doc.iter().flatten().flatten().filter(|t| t.chars().count() >= MIN_PART).cloned().collect();
 
         let mut sb = Schema::builder();
         let opts = TextOptions::default()
@@ -169,8 +173,15 @@ impl SearchIndex {
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register("ws", TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
         let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
+        // Compound parts per distinct word: a word recurs thousands of times.
+        let mut parts_cache: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         for (i, [title, heading, meta, body]) in per_doc.iter().enumerate() {
-            let parts: Vec<String> = title.iter().chain(heading).chain(body).flat_map(|w| analyze::parts(w, &vocabulary)).collect();
+            let parts: Vec<String> = title
+                .iter()
+                .chain(heading)
+                .chain(body)
+                .flat_map(|w| parts_cache.entry(w.clone()).or_insert_with(|| analyze::parts(w, &vocabulary)).clone())
+                .collect();
             writer.add_document(doc!(
                 fields[0].0 => title.join(" "),
                 fields[1].0 => heading.join(" "),
@@ -203,8 +214,14 @@ impl SearchIndex {
     fn run(&self, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<(f32, usize)>> {
         let searcher = self.reader.searcher();
         let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        // One segment (one writer thread, one commit): the doc id is the insertion
+        // order, so the stored id need not be read for every hit.
+        let single = searcher.segment_readers().len() == 1;
         top.into_iter()
             .map(|(score, addr)| {
+                if single {
+                    return Ok((score, addr.doc_id as usize));
+                }
                 let d: TantivyDocument = searcher.doc(addr)?;
                 let id = d.get_first(self.id).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
                 Ok((score, id))
@@ -212,24 +229,32 @@ impl SearchIndex {
             .collect()
     }
 
-    fn score_every_term(
-        &self,
-        per_doc: &[[Vec<String>; 4]],
-        vocabulary: &BTreeSet<String>,
-    ) -> tantivy::Result<BTreeMap<String, Vec<(u32, f32)>>> {
-        let mut all: BTreeSet<&String> = per_doc.iter().flatten().flatten().collect();
+    fn score_every_term(&self, per_doc: &[[Vec<String>; 4]], vocabulary: &HashSet<String>) -> tantivy::Result<BTreeMap<String, Postings>> {
+        let mut all: HashSet<&String> = per_doc.iter().flatten().flatten().collect();
         all.extend(vocabulary.iter());
-        let mut postings = BTreeMap::new();
-        for term in all {
-            let mut hits: Vec<(u32, f32)> =
-                self.run(self.term_query(term).as_ref(), self.docs.len())?.into_iter().map(|(s, d)| (d as u32, s)).collect();
-            if hits.is_empty() {
-                continue;
-            }
-            hits.sort_by_key(|h| h.0);
-            postings.insert(term.clone(), hits);
-        }
-        Ok(postings)
+        let mut all: Vec<&String> = all.into_iter().collect();
+        all.sort_unstable();
+        let searcher = self.reader.searcher();
+        // Terms are scored independently: in parallel, then collected in order.
+        // The collector is sized by the term's document frequency, not the corpus.
+        let scored: Vec<(String, Postings)> = all
+            .par_iter()
+            .map(|term| {
+                let mut df = 0u64;
+                for (f, _) in &self.fields {
+                    df += searcher.doc_freq(&Term::from_field_text(*f, term))?;
+                }
+                if df == 0 {
+                    return Ok(((*term).clone(), Vec::new()));
+                }
+                let limit = (df as usize).min(self.docs.len());
+                let mut hits: Vec<(u32, f32)> =
+                    self.run(self.term_query(term).as_ref(), limit)?.into_iter().map(|(s, d)| (d as u32, s)).collect();
+                hits.sort_by_key(|h| h.0);
+                Ok(((*term).clone(), hits))
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(scored.into_iter().filter(|(_, hits)| !hits.is_empty()).collect())
     }
 
     /// Index terms answering a query stem, with their weights (see `analyze::matches`).
