@@ -12,3 +12,11 @@ pub fn io_reason(e: &io::Error) -> String {
         _ => format!("käyttöjärjestelmän virhe: {e}"),
     }
 }
+
+/// Peak resident memory of this process in bytes (`VmHWM`), where the system tells it.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

@@ -114,10 +114,11 @@ fn print_all(diags: Diagnostics) {
 }
 
 /// Step timings, when `HANDBOOK_TIMINGS` is set (for benchmarks and profiling).
-fn print_phases(phases: &[(&str, f64)]) {
+fn print_phases(phases: &[handbook::site::Phase]) {
     if std::env::var_os("HANDBOOK_TIMINGS").is_some() {
-        for (name, secs) in phases {
-            eprintln!("  {name:<18} {:>8.1} ms", secs * 1000.0);
+        for p in phases {
+            let peak = p.peak_bytes.map_or(String::new(), |b| format!("   huippumuisti {:>5} MB", b / 1_000_000));
+            eprintln!("  {:<18} {:>8.1} ms{peak}", p.name, p.seconds * 1000.0);
         }
     }
 }

@@ -61,8 +61,23 @@ pub struct Report {
     pub files: usize,
     pub warnings: Diagnostics,
     pub seconds: f64,
-    /// Wall time of each step, in order (for `HANDBOOK_TIMINGS=1` and benchmarks).
-    pub phases: Vec<(&'static str, f64)>,
+    /// Each step in order (for `HANDBOOK_TIMINGS=1` and benchmarks).
+    pub phases: Vec<Phase>,
+}
+
+/// One step of a run: its wall time and the process's peak memory after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Phase {
+    pub name: &'static str,
+    pub seconds: f64,
+    /// Peak resident memory so far, in bytes (Linux only).
+    pub peak_bytes: Option<u64>,
+}
+
+impl Phase {
+    fn now(name: &'static str, seconds: f64) -> Phase {
+        Phase { name, seconds, peak_bytes: crate::fsutil::peak_memory() }
+    }
 }
 
 /// Output path of a site path: `/a/b/` → `a/b/index.html`.
@@ -257,14 +272,17 @@ impl Site {
     }
 
     /// The tantivy index over every published page, as built for the site.
-    pub fn search_index(&self, pages_md: &[Rendered]) -> Result<crate::search::SearchIndex, Diagnostic> {
+    pub fn search_index(
+        &self,
+        pages_md: &[Rendered],
+        keep: crate::search::engine::KeepText,
+    ) -> Result<crate::search::SearchIndex, Diagnostic> {
         let views_url = |p: &str| format!("{}{}", self.config.base_path(), p);
-        crate::search::SearchIndex::build(&self.lib, pages_md, &views_url, &|id| self.config.phase_label(id).map(str::to_string)).map_err(
-            |e| {
-                Diagnostic::error(content::CONTENT_DIR, 0, 0, format!("hakemistoa ei voitu rakentaa: {e}"))
-                    .with_help("ilmoita tästä ohjelman kehittäjille")
-            },
-        )
+        let phase = |id: &str| self.config.phase_label(id).map(str::to_string);
+        crate::search::SearchIndex::build(&self.lib, pages_md, &views_url, &phase, keep).map_err(|e| {
+            Diagnostic::error(content::CONTENT_DIR, 0, 0, format!("hakemistoa ei voitu rakentaa: {e}"))
+                .with_help("ilmoita tästä ohjelman kehittäjille")
+        })
     }
 
     /// Renders the Markdown of every page (for `handbook search`).
@@ -274,7 +292,7 @@ impl Site {
 
     /// The search page and the static index under `haku/`, entry file last.
     fn write_search(&self, views: &Views, writer: &Writer, pages_md: &[Rendered]) -> Result<(), Diagnostic> {
-        let index = self.search_index(pages_md)?;
+        let index = self.search_index(pages_md, crate::search::engine::KeepText::Leading(crate::search::export::TEXT_CHARS))?;
         crate::search::export::write(&index, writer.sink)
             .map_err(|e| Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e))))?;
         let mut ctx = writer.renderer.context();
@@ -566,7 +584,7 @@ fn table_label(config: &Config) -> &'static str {
 /// Lap times of one run.
 struct Clock {
     last: Instant,
-    laps: Vec<(&'static str, f64)>,
+    laps: Vec<Phase>,
 }
 
 impl Clock {
@@ -576,7 +594,7 @@ impl Clock {
 
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.laps.push((name, (now - self.last).as_secs_f64()));
+        self.laps.push(Phase::now(name, (now - self.last).as_secs_f64()));
         self.last = now;
     }
 }
@@ -680,8 +698,8 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
     })?;
     let before_publish = Instant::now();
     staging.publish().map_err(io_err)?;
-    report.phases.insert(0, ("load", loaded));
-    report.phases.push(("publish", before_publish.elapsed().as_secs_f64()));
+    report.phases.insert(0, Phase { name: "load", seconds: loaded, peak_bytes: None });
+    report.phases.push(Phase::now("publish", before_publish.elapsed().as_secs_f64()));
     report.warnings.extend(load_warnings);
     report.files = count_files(out);
     report.seconds = started.elapsed().as_secs_f64();

@@ -118,7 +118,7 @@ fn export_is_lazy_hashed_and_entry_last() {
 fn browser_stemmer_agrees_with_tantivy_on_the_whole_vocabulary() {
     let site = SiteTest::bundled();
     let (s, _) = handbook::site::Site::load(&handbook::site::Options::new(site.root())).unwrap();
-    let index = s.search_index(&s.rendered_pages()).unwrap();
+    let index = s.search_index(&s.rendered_pages(), handbook::search::engine::KeepText::All).unwrap();
     let mut analyzer = handbook::search::analyze::analyzer();
     let mut vocab: BTreeMap<String, String> = BTreeMap::new();
     for d in &index.docs {

@@ -28,6 +28,15 @@ pub struct TocEntry {
     pub title: String,
 }
 
+/// The plain text of one part of a body: before the first H2/H3 (empty
+/// anchor and heading), or under one H2/H3 heading up to the next.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextSection {
+    pub anchor: String,
+    pub heading: String,
+    pub text: String,
+}
+
 /// A link in the body that points inside the site, for anchor checks.
 #[derive(Debug, Clone)]
 pub struct LinkRef {
@@ -58,8 +67,8 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every heading id, for anchor checks.
     pub anchors: Vec<String>,
-    /// Plain text, for search and descriptions.
-    pub text: String,
+    /// Plain text split at H2 and H3, for search.
+    pub sections: Vec<TextSection>,
     /// Internal links with a fragment, checked once every page is rendered.
     pub links: Vec<LinkRef>,
     /// External `http(s)` links, for `check --external`.
@@ -96,7 +105,7 @@ pub fn render(src: &Source, resolver: &LinkResolver, opts: RenderOptions) -> Ren
     let mut out = Rendered::default();
     headings(&mut events, src, &mut out);
     rewrite_links(&mut events, src, resolver, &mut out);
-    out.text = plain_text(&events);
+    out.sections = text_sections(&events);
     demote(&mut events, opts.heading_offset);
     let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let events = code_and_tables(events, opts.table_label);
@@ -307,17 +316,36 @@ fn code_and_tables<'a>(events: Vec<Ev<'a>>, table_label: &str) -> Vec<Event<'a>>
     out
 }
 
-fn plain_text(events: &[Ev]) -> String {
-    let mut text = String::new();
+/// Plain text by H2/H3 section (source levels, before demotion; ids as assigned
+/// by [`headings`]). Lower headings stay in their section's text.
+fn text_sections(events: &[Ev]) -> Vec<TextSection> {
+    let mut out = vec![TextSection::default()];
+    let mut heading: Option<(u8, String, String)> = None;
     for (e, _) in events {
         match e {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
-            ) => text.push('\n'),
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level_num(*level), id.as_deref().unwrap_or("").to_string(), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => match heading.take() {
+                Some((2 | 3, anchor, title)) => out.push(TextSection { anchor, heading: title.trim().to_string(), text: String::new() }),
+                Some((_, _, title)) => {
+                    let last = out.last_mut().expect("never empty");
+                    last.text.push_str(&title);
+                    last.text.push('\n');
+                }
+                None => {}
+            },
+            Event::Text(t) | Event::Code(t) => match heading.as_mut() {
+                Some((_, _, title)) => title.push_str(t),
+                None => out.last_mut().expect("never empty").text.push_str(t),
+            },
+            Event::SoftBreak | Event::HardBreak => out.last_mut().expect("never empty").text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock | TagEnd::BlockQuote(_)) => {
+                out.last_mut().expect("never empty").text.push('\n')
+            }
             _ => {}
         }
     }
-    text
+    out.retain(|s| !(s.anchor.is_empty() && s.heading.is_empty() && s.text.trim().is_empty()));
+    out
 }

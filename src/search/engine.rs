@@ -8,20 +8,22 @@
 //! the browser ranks by summing them exactly as tantivy's Boolean query does
 //! for `handbook search`.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED};
+use tantivy::indexer::NoMergePolicy;
+use tantivy::postings::Postings as _;
+use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{doc, Index, IndexReader, TantivyDocument, Term};
+use tantivy::{doc, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
-use super::analyze::{self, MIN_PART};
+use super::analyze::{self, Dictionary};
 use crate::content::front_matter::PageKind;
+use crate::content::library::Page;
 use crate::content::Library;
-use crate::markdown::Rendered;
+use crate::markdown::{Rendered, TextSection};
 
 /// Field boosts: titles and headings weigh more than body text.
 const BOOSTS: [(&str, f32); 5] = [("title", 3.0), ("heading", 2.0), ("meta", 1.5), ("body", 1.0), ("parts", 0.5)];
@@ -58,7 +60,6 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Vec<(Field, f32)>,
-    id: Field,
 }
 
 /// A ranked page.
@@ -69,46 +70,40 @@ pub struct Hit {
     pub score: f32,
 }
 
-fn sections(body: &str, anchors: &[String]) -> Vec<(String, String, String)> {
-    let mut out = vec![(String::new(), String::new(), String::new())];
-    let mut heading_no = 0;
-    let mut in_heading: Option<u8> = None;
-    let mut heading_text = String::new();
-    for e in Parser::new_ext(body, crate::markdown::options()) {
-        match e {
-            Event::Start(Tag::Heading { level, .. }) => {
-                in_heading = Some(level as u8);
-                heading_text.clear();
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                let anchor = anchors.get(heading_no).cloned().unwrap_or_default();
-                heading_no += 1;
-                match in_heading.take() {
-                    Some(2 | 3) => out.push((anchor, heading_text.trim().to_string(), String::new())),
-                    _ => {
-                        let last = out.last_mut().expect("never empty");
-                        last.2.push_str(&heading_text);
-                        last.2.push('\n');
-                    }
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if in_heading.is_some() {
-                    heading_text.push_str(&t);
-                } else {
-                    out.last_mut().expect("never empty").2.push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => out.last_mut().expect("never empty").2.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
-                out.last_mut().expect("never empty").2.push('\n')
-            }
-            _ => {}
-        }
-    }
-    out.retain(|(a, h, t)| !(a.is_empty() && h.is_empty() && t.trim().is_empty()));
-    out
+/// The page's metadata as one text (description, topics, authors, funder, places, partners).
+fn meta_text(page: &Page) -> String {
+    let m = &page.front.model;
+    let partners = m.partners.iter().flat_map(|g| std::iter::once(&g.group).chain(&g.members));
+    let fields = [&page.front.description, &m.funder, &m.location, &m.region, &m.contact];
+    let mut words: Vec<&str> = Vec::new();
+    words.extend(fields[..1].iter().filter_map(|f| f.as_deref()));
+    words.extend(page.front.topics.iter().map(String::as_str));
+    words.extend(m.authors.iter().map(String::as_str));
+    words.extend(fields[1..].iter().filter_map(|f| f.as_deref()));
+    words.extend(partners.map(String::as_str));
+    words.join(" ")
 }
+
+/// What of a section's text to keep (see [`KeepText`]).
+fn kept(text: &str, keep: KeepText) -> String {
+    match keep {
+        KeepText::All => text.to_string(),
+        KeepText::Leading(n) => text.chars().take(n).collect(),
+    }
+}
+
+/// How much of each section's text the index keeps once it is indexed.
+#[derive(Debug, Clone, Copy)]
+pub enum KeepText {
+    /// All of it (`handbook search` finds excerpts anywhere in a section).
+    All,
+    /// The first so many characters (what the static export ships).
+    Leading(usize),
+}
+
+/// Sections indexed per batch: analysed in parallel, then handed to tantivy,
+/// so the analysed text of the whole site is never held at once.
+const BATCH: usize = 2048;
 
 impl SearchIndex {
     /// Indexes every page of the library (drafts are only there in `--drafts` builds).
@@ -117,84 +112,99 @@ impl SearchIndex {
         rendered: &[Rendered],
         url: &dyn Fn(&str) -> String,
         phase_label: &dyn Fn(&str) -> Option<String>,
+        keep: KeepText,
     ) -> tantivy::Result<SearchIndex> {
-        let mut pages = Vec::new();
-        let mut docs = Vec::new();
-        for p in &lib.pages {
-            let meta = &p.front.model;
-            pages.push(PageMeta {
-                title: p.front.title.clone(),
-                url: url(&p.path),
-                section: lib.section(p.section).front.title.clone(),
-                phase: if p.kind == PageKind::Model { meta.phase.as_deref().and_then(phase_label) } else { None },
-                topics: p.front.topics.clone(),
-                funder: meta.funder.clone(),
-                region: meta.region.clone(),
-            });
-            for (anchor, heading, text) in sections(p.body(), &rendered[p.id.0].anchors) {
-                docs.push(Doc { page: pages.len() - 1, anchor, heading, text });
-            }
-        }
-        // Analysis is the costly part of indexing: in parallel, one analyzer per thread.
-        let per_doc: Vec<[Vec<String>; 4]> = docs
-            .par_iter()
-            .map_init(analyze::analyzer, |analyzer, d| {
-                let page = &lib.pages[d.page];
-                let m = &page.front.model;
-                let partners: Vec<String> =
-                    m.partners.iter().flat_map(|g| std::iter::once(g.group.clone()).chain(g.members.iter().cloned())).collect();
-                let meta_text = [
-                    page.front.description.clone().unwrap_or_default(),
-                    page.front.topics.join(" "),
-                    m.authors.join(" "),
-                    m.funder.clone().unwrap_or_default(),
-                    m.location.clone().unwrap_or_default(),
-                    m.region.clone().unwrap_or_default(),
-                    m.contact.clone().unwrap_or_default(),
-                    partners.join(" "),
-                ]
-                .join(" ");
-                [
-                    analyze::terms(analyzer, &page.front.title),
-                    analyze::terms(analyzer, &d.heading),
-                    analyze::terms(analyzer, &meta_text),
-                    analyze::terms(analyzer, &d.text),
-                ]
+        let pages: Vec<PageMeta> = lib
+            .pages
+            .iter()
+            .map(|p| {
+                let meta = &p.front.model;
+                PageMeta {
+                    title: p.front.title.clone(),
+                    url: url(&p.path),
+                    section: lib.section(p.section).front.title.clone(),
+                    phase: if p.kind == PageKind::Model { meta.phase.as_deref().and_then(phase_label) } else { None },
+                    topics: p.front.topics.clone(),
+                    funder: meta.funder.clone(),
+                    region: meta.region.clone(),
+                }
             })
             .collect();
-        // Hash sets: the words are collected from every occurrence (hundreds of thousands).
-        let vocabulary: HashSet<String> = per_doc.iter().flatten().flatten().filter(|t| t.chars().count() >= MIN_PART).cloned().collect();
+        let sections: Vec<(usize, &TextSection)> =
+            lib.pages.iter().flat_map(|p| rendered[p.id.0].sections.iter().map(move |s| (p.id.0, s))).collect();
+        let meta_texts: Vec<String> = lib.pages.par_iter().map(meta_text).collect();
+        let titles = lib.pages.par_iter().map(|p| p.front.title.as_str());
+        let texts = sections.par_iter().flat_map_iter(|(_, s)| [s.heading.as_str(), s.text.as_str()]);
+        let dict = Dictionary::new(titles.chain(meta_texts.par_iter().map(String::as_str)).chain(texts));
+        let parts = dict.parts();
+        // Title and metadata are the page's, the same for each of its sections.
+        let page_terms: Vec<[Vec<u32>; 2]> = lib
+            .pages
+            .par_iter()
+            .zip(&meta_texts)
+            .map_init(analyze::word_splitter, |splitter, (p, meta)| {
+                let mut out = [Vec::new(), Vec::new()];
+                dict.term_ids(splitter, &p.front.title, &mut out[0]);
+                dict.term_ids(splitter, meta, &mut out[1]);
+                out
+            })
+            .collect();
+        drop(meta_texts);
 
         let mut sb = Schema::builder();
         let opts = TextOptions::default()
             .set_indexing_options(TextFieldIndexing::default().set_tokenizer("ws").set_index_option(IndexRecordOption::WithFreqs));
         let fields: Vec<(Field, f32)> = BOOSTS.iter().map(|(name, boost)| (sb.add_text_field(name, opts.clone()), *boost)).collect();
-        let id = sb.add_u64_field("id", STORED);
+        let id = sb.add_u64_field("id", STORED | FAST);
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register("ws", TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
-        let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
-        // Compound parts per distinct word: a word recurs thousands of times.
-        let mut parts_cache: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
-        for (i, [title, heading, meta, body]) in per_doc.iter().enumerate() {
-            let parts: Vec<String> = title
-                .iter()
-                .chain(heading)
-                .chain(body)
-                .flat_map(|w| parts_cache.entry(w.clone()).or_insert_with(|| analyze::parts(w, &vocabulary)).clone())
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        let join = |ids: &mut dyn Iterator<Item = &u32>| -> String {
+            let mut s = String::new();
+            for i in ids {
+                if !s.is_empty() {
+                    s.push(' ');
+                }
+                s.push_str(&dict.terms[*i as usize]);
+            }
+            s
+        };
+        let mut docs = Vec::with_capacity(sections.len());
+        for (b, batch) in sections.chunks(BATCH).enumerate() {
+            let made: Vec<TantivyDocument> = batch
+                .par_iter()
+                .enumerate()
+                .map_init(analyze::word_splitter, |splitter, (i, (page, s))| {
+                    let [title, meta] = &page_terms[*page];
+                    let (mut heading, mut body) = (Vec::new(), Vec::new());
+                    dict.term_ids(splitter, &s.heading, &mut heading);
+                    dict.term_ids(splitter, &s.text, &mut body);
+                    let mut compound = title.iter().chain(&heading).chain(&body).flat_map(|t| &parts[*t as usize]);
+                    doc!(
+                        fields[0].0 => join(&mut title.iter()),
+                        fields[1].0 => join(&mut heading.iter()),
+                        fields[2].0 => join(&mut meta.iter()),
+                        fields[3].0 => join(&mut body.iter()),
+                        fields[4].0 => join(&mut compound),
+                        id => (b * BATCH + i) as u64,
+                    )
+                })
                 .collect();
-            writer.add_document(doc!(
-                fields[0].0 => title.join(" "),
-                fields[1].0 => heading.join(" "),
-                fields[2].0 => meta.join(" "),
-                fields[3].0 => body.join(" "),
-                fields[4].0 => parts.join(" "),
-                id => i as u64,
-            ))?;
+            for d in made {
+                writer.add_document(d)?;
+            }
+            docs.extend(batch.iter().map(|(page, s)| Doc {
+                page: *page,
+                anchor: s.anchor.clone(),
+                heading: s.heading.clone(),
+                text: kept(&s.text, keep),
+            }));
         }
         writer.commit()?;
-        let reader = index.reader()?;
-        let mut this = SearchIndex { pages, docs, postings: BTreeMap::new(), index, reader, fields, id };
-        this.postings = this.score_every_term(&per_doc, &vocabulary)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let mut this = SearchIndex { pages, docs, postings: BTreeMap::new(), index, reader, fields };
+        this.postings = this.score_every_term(&dict.terms)?;
         Ok(this)
     }
 
@@ -214,44 +224,60 @@ impl SearchIndex {
     fn run(&self, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<(f32, usize)>> {
         let searcher = self.reader.searcher();
         let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        // One segment (one writer thread, one commit): the doc id is the insertion
-        // order, so the stored id need not be read for every hit.
-        let single = searcher.segment_readers().len() == 1;
-        top.into_iter()
-            .map(|(score, addr)| {
-                if single {
-                    return Ok((score, addr.doc_id as usize));
-                }
-                let d: TantivyDocument = searcher.doc(addr)?;
-                let id = d.get_first(self.id).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-                Ok((score, id))
-            })
-            .collect()
+        let ids = searcher.segment_readers().iter().map(|s| s.fast_fields().u64("id")).collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(top.into_iter().map(|(score, a)| (score, ids[a.segment_ord as usize].first(a.doc_id).unwrap_or(0) as usize)).collect())
     }
 
-    fn score_every_term(&self, per_doc: &[[Vec<String>; 4]], vocabulary: &HashSet<String>) -> tantivy::Result<BTreeMap<String, Postings>> {
-        let mut all: HashSet<&String> = per_doc.iter().flatten().flatten().collect();
-        all.extend(vocabulary.iter());
-        let mut all: Vec<&String> = all.into_iter().collect();
-        all.sort_unstable();
+    /// Every term's score in every section that has it, read straight from
+    /// tantivy's postings and weighed with tantivy's own BM25 (`Bm25Weight`,
+    /// with the searcher's statistics and the field boosts): the same numbers
+    /// its Boolean query of boosted term queries sums, without running one
+    /// query per term.
+    fn score_every_term(&self, terms: &[String]) -> tantivy::Result<BTreeMap<String, Postings>> {
         let searcher = self.reader.searcher();
-        // Terms are scored independently: in parallel, then collected in order.
-        // The collector is sized by the term's document frequency, not the corpus.
-        let scored: Vec<(String, Postings)> = all
+        let mut segments = Vec::new();
+        for seg in searcher.segment_readers() {
+            let ids = seg.fast_fields().u64("id")?;
+            let per_field = self
+                .fields
+                .iter()
+                .map(|(f, _)| Ok((seg.inverted_index(*f)?, seg.get_fieldnorms_reader(*f)?)))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            segments.push((ids, per_field));
+        }
+        let scored: Vec<(String, Postings)> = terms
             .par_iter()
-            .map(|term| {
-                let mut df = 0u64;
-                for (f, _) in &self.fields {
-                    df += searcher.doc_freq(&Term::from_field_text(*f, term))?;
+            .map(|text| {
+                let mut hits: Postings = Vec::new();
+                for (k, (field, boost)) in self.fields.iter().enumerate() {
+                    let term = Term::from_field_text(*field, text);
+                    let mut weight = None;
+                    for (ids, per_field) in &segments {
+                        let (inverted, norms) = &per_field[k];
+                        let Some(info) = inverted.get_term_info(&term)? else { continue };
+                        let weight = match &weight {
+                            Some(w) => w,
+                            None => weight.insert(Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term))?.boost_by(*boost)),
+                        };
+                        let mut postings = inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+                        while postings.doc() != TERMINATED {
+                            let doc = postings.doc();
+                            let global = ids.first(doc).unwrap_or(0) as u32;
+                            hits.push((global, weight.score(norms.fieldnorm_id(doc), postings.term_freq())));
+                            postings.advance();
+                        }
+                    }
                 }
-                if df == 0 {
-                    return Ok(((*term).clone(), Vec::new()));
-                }
-                let limit = (df as usize).min(self.docs.len());
-                let mut hits: Vec<(u32, f32)> =
-                    self.run(self.term_query(term).as_ref(), limit)?.into_iter().map(|(s, d)| (d as u32, s)).collect();
+                // Sum per section, fields in boost order (a stable sort keeps it).
                 hits.sort_by_key(|h| h.0);
-                Ok(((*term).clone(), hits))
+                hits.dedup_by(|later, first| {
+                    let same = later.0 == first.0;
+                    if same {
+                        first.1 += later.1;
+                    }
+                    same
+                });
+                Ok((text.clone(), hits))
             })
             .collect::<tantivy::Result<_>>()?;
         Ok(scored.into_iter().filter(|(_, hits)| !hits.is_empty()).collect())
