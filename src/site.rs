@@ -5,7 +5,9 @@
 //! [`Site::render`] renders into any [`Sink`]; [`build`] and [`check`] are the
 //! two entry points the command line uses.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -219,9 +221,15 @@ impl Site {
         };
         let Some(renderer) = renderer.filter(|_| !diags.has_errors()) else { return Err(diags) };
         clock.lap("checks+templates");
-        let writer = Writer { sink, renderer: &renderer };
-        let mut results: Vec<Result<(), Diagnostic>> =
-            self.lib.pages.par_iter().map(|p| self.page_html(&views, &writer, p.id, &pages_md[p.id.0])).collect();
+        let writer = Writer::new(sink, &renderer, &views);
+        // One context per worker, refilled for each page: the shared values
+        // (site, strings, navigation) are not copied for every page.
+        let mut results: Vec<Result<(), Diagnostic>> = self
+            .lib
+            .pages
+            .par_iter()
+            .map_init(|| renderer.context(), |ctx, p| self.page_html(&views, &writer, ctx, p.id, &pages_md[p.id.0]))
+            .collect();
         clock.lap("pages");
         for s in &self.lib.sections {
             let view = views.section(s.id, &sections_md[s.id.0]);
@@ -245,7 +253,7 @@ impl Site {
                 ctx.insert("chapters", &chapters);
                 ctx.insert("models", &models);
             }
-            results.push(writer.html(&template, &ctx, &s.path));
+            results.push(writer.html(&template, &mut ctx, &s.path));
         }
         clock.lap("sections");
         results.extend(self.render_topics(&views, &writer));
@@ -258,7 +266,7 @@ impl Site {
             let mut ctx = renderer.context();
             let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
             ctx.insert("changes", &list);
-            results.push(writer.html("changes.html", &ctx, "/muutokset/"));
+            results.push(writer.html("changes.html", &mut ctx, "/muutokset/"));
         }
         results.push(self.copy_files(sink));
         clock.lap("static");
@@ -297,7 +305,7 @@ impl Site {
             .map_err(|e| Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e))))?;
         let mut ctx = writer.renderer.context();
         ctx.insert("index_url", &views.url("/haku/hakemisto.json"));
-        writer.html("search.html", &ctx, "/haku/")
+        writer.html("search.html", &mut ctx, "/haku/")
     }
 
     /// URL of the top-level section holding `s` (for the navigation's current marker).
@@ -385,9 +393,9 @@ impl Site {
         let mut diags = crate::check::anchors(&self.lib, all, &empty);
         let (changes, _) = self.changes();
         let views = self.views(&changes);
-        let writer = Writer { sink, renderer };
+        let writer = Writer::new(sink, renderer, &views);
         let mut results: Vec<Result<(), Diagnostic>> =
-            changed.par_iter().map(|id| self.page_html(&views, &writer, *id, &all[id.0])).collect();
+            changed.par_iter().map_init(|| renderer.context(), |ctx, id| self.page_html(&views, &writer, ctx, *id, &all[id.0])).collect();
         results.push(self.render_statement_and_print(&writer, all));
         results.push(self.write_search(&views, &writer, all));
         diags.extend(results.into_iter().filter_map(Result::err).collect());
@@ -398,18 +406,17 @@ impl Site {
     }
 
     /// One page's HTML; its body is spliced in past Tera (see `Writer::html_around`).
-    fn page_html(&self, views: &Views, writer: &Writer, id: PageId, md: &Rendered) -> Result<(), Diagnostic> {
+    fn page_html(&self, views: &Views, writer: &Writer, ctx: &mut Context, id: PageId, md: &Rendered) -> Result<(), Diagnostic> {
         let p = self.lib.page(id);
         let view = views.page(id, CONTENT_MARKER, &md.toc);
         let template = p.front.template.clone().unwrap_or_else(|| match p.kind {
             content::front_matter::PageKind::Chapter => "chapter.html".into(),
             content::front_matter::PageKind::Model => "model.html".into(),
         });
-        let mut ctx = writer.renderer.context();
         ctx.insert("current_url", &view.url);
         ctx.insert("current_section", &self.top_section_url(views, p.section));
         ctx.insert("page", &view);
-        writer.html_around(&template, &ctx, &p.path, &md.html)
+        writer.html_around(&template, ctx, &p.path, &md.html)
     }
 
     /// The accessibility statement and the whole handbook on one printable page.
@@ -427,7 +434,7 @@ impl Site {
             })
         });
         ctx.insert("a11y", &a11y);
-        writer.html("accessibility.html", &ctx, "/saavutettavuusseloste/")?;
+        writer.html("accessibility.html", &mut ctx, "/saavutettavuusseloste/")?;
         // The chapters' HTML does not pass through Tera (it would be copied into
         // the context and the output); the template gets a marker per chapter
         // and the adapted HTML is spliced in while assembling the page.
@@ -449,7 +456,7 @@ impl Site {
             .collect();
         let mut ctx = writer.renderer.context();
         ctx.insert("chapters", &chapters);
-        let shell = writer.renderer.render("print.html", &ctx, "/tulosta/")?;
+        let shell = writer.shell("print.html", &mut ctx, "/tulosta/")?;
         let total: usize = self.lib.reading_order.iter().map(|id| pages_md[id.0].html.len()).sum();
         let mut page = String::with_capacity(shell.len() + total + total / 16);
         let mut rest = shell.as_str();
@@ -493,22 +500,22 @@ impl Site {
         let mut ctx = writer.renderer.context();
         ctx.insert("topics", &topics);
         ctx.insert("url", &views.url("/aihealueet/"));
-        out.push(writer.html("topics.html", &ctx, "/aihealueet/"));
+        out.push(writer.html("topics.html", &mut ctx, "/aihealueet/"));
         for t in self.lib.topics.values() {
             let path = format!("/aihealueet/{}/", t.slug);
             let pages: Vec<_> = t.pages.iter().map(|p| views.summary(*p)).collect();
             let mut ctx = writer.renderer.context();
             ctx.insert("topic", &serde_json::json!({ "name": t.name, "url": views.url(&path) }));
             ctx.insert("pages", &pages);
-            out.push(writer.html("topic.html", &ctx, &path));
+            out.push(writer.html("topic.html", &mut ctx, &path));
         }
         out
     }
 
     /// 404, sitemap, robots.txt and redirects for `aliases`.
     fn render_extras(&self, views: &Views, writer: &Writer) -> Result<(), Diagnostic> {
-        let ctx = writer.renderer.context();
-        let html = writer.renderer.render("404.html", &ctx, "404")?;
+        let mut ctx = writer.renderer.context();
+        let html = writer.shell("404.html", &mut ctx, "404")?;
         writer.file("404.html", html.as_bytes())?;
         let mut sitemap =
             String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -602,6 +609,12 @@ impl Clock {
 struct Writer<'a> {
     sink: &'a dyn Sink,
     renderer: &'a Renderer,
+    /// The main navigation as rendered by `nav.html`, by (current URL, current
+    /// section): on a large site every page would otherwise run the same loop
+    /// over every section; here it runs once per distinct state.
+    nav: Mutex<HashMap<(String, String), Arc<str>>>,
+    /// URLs the navigation links to: only these make `current_url` matter to it.
+    nav_urls: std::collections::HashSet<String>,
 }
 
 /// Stands in for a page's HTML in the template context; the real HTML is
@@ -609,10 +622,39 @@ struct Writer<'a> {
 /// context (which would serialise and copy every page's body).
 const CONTENT_MARKER: &str = "<!--handbook:sisalto-->";
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(sink: &'a dyn Sink, renderer: &'a Renderer, views: &Views) -> Writer<'a> {
+        let nav_urls = views.nav().into_iter().map(|l| l.url).collect();
+        Writer { sink, renderer, nav: Mutex::default(), nav_urls }
+    }
+
+    /// The navigation HTML for `ctx`'s `current_url` and `current_section`.
+    fn nav_html(&self, ctx: &Context) -> Result<Arc<str>, Diagnostic> {
+        let get = |k: &str| ctx.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let mut key = (get("current_url"), get("current_section"));
+        if !self.nav_urls.contains(&key.0) {
+            key.0.clear();
+        }
+        if let Some(html) = self.nav.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(html.clone());
+        }
+        let mut nav_ctx = self.renderer.context();
+        nav_ctx.insert("current_url", &key.0);
+        nav_ctx.insert("current_section", &key.1);
+        let html: Arc<str> = self.renderer.render("nav.html", &nav_ctx, &key.0)?.into();
+        self.nav.lock().unwrap_or_else(|e| e.into_inner()).insert(key, html.clone());
+        Ok(html)
+    }
+
+    /// Renders `template` with the navigation added to `ctx`.
+    fn shell(&self, template: &str, ctx: &mut Context, path: &str) -> Result<String, Diagnostic> {
+        ctx.insert("nav_html", &*self.nav_html(ctx)?);
+        self.renderer.render(template, ctx, path)
+    }
+
     /// Renders `template`, whose `page.content` is [`CONTENT_MARKER`], and writes it with `content` in its place.
-    fn html_around(&self, template: &str, ctx: &Context, path: &str, content: &str) -> Result<(), Diagnostic> {
-        let shell = self.renderer.render(template, ctx, path)?;
+    fn html_around(&self, template: &str, ctx: &mut Context, path: &str, content: &str) -> Result<(), Diagnostic> {
+        let shell = self.shell(template, ctx, path)?;
         let chunks: Vec<&[u8]> = match shell.split_once(CONTENT_MARKER) {
             Some((head, tail)) => vec![head.as_bytes(), content.as_bytes(), tail.as_bytes()],
             None => vec![shell.as_bytes()],
@@ -622,8 +664,8 @@ impl Writer<'_> {
         })
     }
 
-    fn html(&self, template: &str, ctx: &Context, path: &str) -> Result<(), Diagnostic> {
-        let html = self.renderer.render(template, ctx, path)?;
+    fn html(&self, template: &str, ctx: &mut Context, path: &str) -> Result<(), Diagnostic> {
+        let html = self.shell(template, ctx, path)?;
         self.file(&index_file(path), html.as_bytes())
     }
 
@@ -682,7 +724,7 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     check_out_dir(&opts.root, out)?;
     let (site, load_warnings) = Site::load(opts)?;
-    let loaded = started.elapsed().as_secs_f64();
+    let load_phase = Phase::now("load", started.elapsed().as_secs_f64());
     let io_err = |e: std::io::Error| {
         Diagnostics::from(Diagnostic::error(
             out.display().to_string(),
@@ -698,7 +740,7 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
     })?;
     let before_publish = Instant::now();
     staging.publish().map_err(io_err)?;
-    report.phases.insert(0, Phase { name: "load", seconds: loaded, peak_bytes: None });
+    report.phases.insert(0, load_phase);
     report.phases.push(Phase::now("publish", before_publish.elapsed().as_secs_f64()));
     report.warnings.extend(load_warnings);
     report.files = count_files(out);

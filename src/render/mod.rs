@@ -29,6 +29,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "topics.html",
     "404.html",
     "changes.html",
+    "nav.html",
 ];
 
 #[derive(Serialize)]
