@@ -20,6 +20,14 @@ pub trait Sink: Sync {
     fn write_chunks(&self, rel: &str, chunks: &[&[u8]]) -> io::Result<()> {
         self.write(rel, &chunks.concat())
     }
+
+    /// Writes a file produced piece by piece by `fill` (the print page, which
+    /// holds every chapter, is never assembled in memory when the sink is a folder).
+    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+        let mut buf = Vec::new();
+        fill(&mut buf)?;
+        self.write(rel, &buf)
+    }
 }
 
 /// Discards everything (for `check`), but still rejects unsafe paths.
@@ -32,6 +40,11 @@ impl Sink for NullSink {
 
     fn write_chunks(&self, rel: &str, _chunks: &[&[u8]]) -> io::Result<()> {
         safe_rel(rel).map(|_| ())
+    }
+
+    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+        safe_rel(rel)?;
+        fill(&mut io::sink())
     }
 }
 
@@ -159,6 +172,17 @@ impl Sink for Staging {
             f.write_all(c)?;
         }
         Ok(())
+    }
+
+    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+        use std::io::Write as _;
+        let path = self.dir.join(safe_rel(rel)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(path)?);
+        fill(&mut f)?;
+        f.flush()
     }
 }
 

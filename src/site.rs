@@ -204,7 +204,7 @@ impl Site {
     /// Renders the whole site into `sink`.
     pub fn render(&self, sink: &dyn Sink) -> Result<Report, Diagnostics> {
         let mut clock = Clock::new();
-        let (pages_md, sections_md) = self.markdown(table_label(&self.config));
+        let (mut pages_md, sections_md) = self.markdown(table_label(&self.config));
         clock.lap("markdown");
         let mut diags: Diagnostics = pages_md.iter().chain(&sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
         diags.extend(self.check_front_links());
@@ -262,6 +262,10 @@ impl Site {
         clock.lap("extras");
         results.push(self.render_statement_and_print(&writer, &pages_md));
         clock.lap("print");
+        // Every page's HTML is written: free it before the search index grows.
+        for md in &mut pages_md {
+            md.html = String::new();
+        }
         if self.preview.is_some() {
             let mut ctx = renderer.context();
             let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
@@ -457,19 +461,31 @@ impl Site {
         let mut ctx = writer.renderer.context();
         ctx.insert("chapters", &chapters);
         let shell = writer.shell("print.html", &mut ctx, "/tulosta/")?;
-        let total: usize = self.lib.reading_order.iter().map(|id| pages_md[id.0].html.len()).sum();
-        let mut page = String::with_capacity(shell.len() + total + total / 16);
-        let mut rest = shell.as_str();
-        for (i, id) in self.lib.reading_order.iter().enumerate() {
-            let m = marker(i);
-            let Some(at) = rest.find(&m) else { break };
-            page.push_str(&rest[..at]);
-            let anchor = format!("luku-{}", crate::slug::slugify(&self.lib.page(*id).path));
-            crate::render::print::adapt_into(&pages_md[id.0].html, &anchor, &mut page);
-            rest = &rest[at + m.len()..];
-        }
-        page.push_str(rest);
-        writer.file(&index_file("/tulosta/"), page.as_bytes())
+        writer
+            .sink
+            .write_stream(&index_file("/tulosta/"), &mut |out| {
+                let mut rest = shell.as_str();
+                let mut buf = String::new();
+                for (i, id) in self.lib.reading_order.iter().enumerate() {
+                    let m = marker(i);
+                    let Some(at) = rest.find(&m) else { break };
+                    out.write_all(&rest.as_bytes()[..at])?;
+                    let anchor = format!("luku-{}", crate::slug::slugify(&self.lib.page(*id).path));
+                    buf.clear();
+                    crate::render::print::adapt_into(&pages_md[id.0].html, &anchor, &mut buf);
+                    out.write_all(buf.as_bytes())?;
+                    rest = &rest[at + m.len()..];
+                }
+                out.write_all(rest.as_bytes())
+            })
+            .map_err(|e| {
+                Diagnostic::error(
+                    index_file("/tulosta/"),
+                    0,
+                    0,
+                    format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)),
+                )
+            })
     }
 
     /// What a deploy preview changes (empty outside previews).

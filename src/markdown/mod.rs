@@ -109,10 +109,14 @@ pub fn render(src: &Source, resolver: &LinkResolver, opts: RenderOptions) -> Ren
     demote(&mut events, opts.heading_offset);
     let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let events = code_and_tables(events, opts.table_label);
+    out.html.reserve(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     if has_raw_html && !opts.trusted_html {
         out.html = sanitize::clean(&out.html);
     }
+    // A site's pages are all held at once: no spare capacity.
+    out.html.shrink_to_fit();
+    out.sections.iter_mut().for_each(|s| s.text.shrink_to_fit());
     out
 }
 
