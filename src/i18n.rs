@@ -28,6 +28,7 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ),
     ("funder", "Toimintamallin rahoittaja", "Finansiär", "Funder"),
     ("authors", "Tekijä", "Författare", "Author"),
+    ("not_given", "Ei ilmoitettu", "Inte angivet", "Not given"),
     ("links", "Liitteet ja linkit", "Bilagor och länkar", "Attachments and links"),
     ("contact", "Yhteystiedot", "Kontakt", "Contact"),
     ("partners", "Kumppanit", "Partner", "Partners"),
