@@ -107,6 +107,7 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("search_one_result", "1 hakutulos", "1 sökträff", "1 result"),
     ("search_no_results", "Ei hakutuloksia. Kokeile toista sanaa tai poista rajauksia.", "Inga träffar.", "No results. Try another word or remove filters."),
     ("search_loading", "Haetaan…", "Söker…", "Searching…"),
+    ("search_more", "Näytä lisää tuloksia", "Visa fler träffar", "Show more results"),
     ("search_needs_js", "Haku tarvitsee JavaScriptin. Voit selata sivuja myös aihealueittain.", "Sökningen kräver JavaScript.", "Search needs JavaScript. You can also browse by topic."),
     ("filters", "Rajaa tuloksia", "Avgränsa", "Filter results"),
     ("filter_phase", "Kehittämisen vaihe", "Utvecklingsfas", "Development phase"),

@@ -67,6 +67,16 @@ pub struct Report {
     pub phases: Vec<Phase>,
 }
 
+/// The output of [`Site::prepare`], input of [`Site::write`].
+pub struct Prepared {
+    pages_md: Vec<Rendered>,
+    sections_md: Vec<Rendered>,
+    changes: Vec<PageChange>,
+    renderer: Renderer,
+    warnings: Diagnostics,
+    clock: Clock,
+}
+
 /// One step of a run: its wall time and the process's peak memory after it.
 #[derive(Debug, Clone, Copy)]
 pub struct Phase {
@@ -151,10 +161,16 @@ impl Site {
                 )
             })
             .collect();
-        let sections = self
-            .lib
+        (pages, self.markdown_sections(table_label))
+    }
+
+    /// Renders the Markdown of every section's `_index.md`.
+    fn markdown_sections(&self, table_label: &str) -> Vec<Rendered> {
+        let opts = RenderOptions { table_label, heading_offset: 0, trusted_html: self.config.trusted_html };
+        let resolver = self.resolver();
+        self.lib
             .sections
-            .iter()
+            .par_iter()
             .map(|s| match &s.source {
                 Some(src) => {
                     let display = src.display();
@@ -166,8 +182,7 @@ impl Site {
                 }
                 None => Rendered::default(),
             })
-            .collect();
-        (pages, sections)
+            .collect()
     }
 
     /// Front-matter references (cover images, `file:` links, memos) must resolve.
@@ -203,24 +218,40 @@ impl Site {
 
     /// Renders the whole site into `sink`.
     pub fn render(&self, sink: &dyn Sink) -> Result<Report, Diagnostics> {
+        let prepared = self.prepare()?;
+        self.write(prepared, sink)
+    }
+
+    /// Renders every page's and section's Markdown, checks links, anchors and
+    /// front-matter references, and compiles the theme: everything that can
+    /// fail before a file is written.
+    pub fn prepare(&self) -> Result<Prepared, Diagnostics> {
         let mut clock = Clock::new();
-        let (mut pages_md, sections_md) = self.markdown(table_label(&self.config));
+        let (pages_md, sections_md) = self.markdown(table_label(&self.config));
         clock.lap("markdown");
         let mut diags: Diagnostics = pages_md.iter().chain(&sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
         diags.extend(self.check_front_links());
         diags.extend(crate::check::anchors(&self.lib, &pages_md, &sections_md));
         let (changes, change_diags) = self.changes();
         diags.extend(change_diags);
-        let views = self.views(&changes);
-        let renderer = match Renderer::new(&self.theme, &self.config, &self.shared(&views, &changes)) {
-            Ok(r) => Some(r),
+        let renderer = Renderer::new(&self.theme, &self.config, &self.shared(&self.views(&changes), &changes));
+        let renderer = match renderer {
+            Ok(r) if !diags.has_errors() => r,
+            Ok(_) => return Err(diags),
             Err(d) => {
                 diags.extend(d);
-                None
+                return Err(diags);
             }
         };
-        let Some(renderer) = renderer.filter(|_| !diags.has_errors()) else { return Err(diags) };
         clock.lap("checks+templates");
+        Ok(Prepared { pages_md, sections_md, changes, renderer, warnings: diags, clock })
+    }
+
+    /// Writes every file of the site into `sink`. Reads no page source: after
+    /// [`Site::prepare`], a build may release them (see `Library::release_sources`).
+    pub fn write(&self, prepared: Prepared, sink: &dyn Sink) -> Result<Report, Diagnostics> {
+        let Prepared { mut pages_md, sections_md, changes, renderer, warnings: mut diags, mut clock } = prepared;
+        let views = self.views(&changes);
         let writer = Writer::new(sink, &renderer, &views);
         // One context per worker, refilled for each page: the shared values
         // (site, strings, navigation) are not copied for every page.
@@ -274,7 +305,7 @@ impl Site {
         }
         results.push(self.copy_files(sink));
         clock.lap("static");
-        results.push(self.write_search(&views, &writer, &pages_md));
+        results.push(self.write_search(&views, &writer, &pages_md, &sections_md));
         clock.lap("search");
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
@@ -283,29 +314,41 @@ impl Site {
         Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0, phases: clock.laps })
     }
 
-    /// The tantivy index over every published page, as built for the site.
+    /// What search indexes: pages and section pages, from their rendered Markdown.
+    pub fn search_inputs<'a>(&'a self, pages_md: &'a [Rendered], sections_md: &'a [Rendered]) -> Vec<crate::search::input::Input<'a>> {
+        let url = |p: &str| format!("{}{}", self.config.base_path(), p);
+        let phase = |id: &str| self.config.phase_label(id).map(str::to_string);
+        crate::search::input::inputs(&self.lib, pages_md, sections_md, &url, &phase)
+    }
+
+    /// The tantivy index of `inputs`, as built for the site.
     pub fn search_index(
         &self,
-        pages_md: &[Rendered],
+        inputs: &[crate::search::input::Input],
         keep: crate::search::engine::KeepText,
     ) -> Result<crate::search::SearchIndex, Diagnostic> {
-        let views_url = |p: &str| format!("{}{}", self.config.base_path(), p);
-        let phase = |id: &str| self.config.phase_label(id).map(str::to_string);
-        crate::search::SearchIndex::build(&self.lib, pages_md, &views_url, &phase, keep).map_err(|e| {
+        crate::search::SearchIndex::build(inputs, keep).map_err(|e| {
             Diagnostic::error(content::CONTENT_DIR, 0, 0, format!("hakemistoa ei voitu rakentaa: {e}"))
                 .with_help("ilmoita tästä ohjelman kehittäjille")
         })
     }
 
-    /// Renders the Markdown of every page (for `handbook search`).
+    /// Renders the Markdown of every page (for `serve`).
     pub fn rendered_pages(&self) -> Vec<Rendered> {
         self.markdown(table_label(&self.config)).0
     }
 
+    /// Renders the Markdown of every page and section (for `handbook search`).
+    pub fn rendered(&self) -> (Vec<Rendered>, Vec<Rendered>) {
+        self.markdown(table_label(&self.config))
+    }
+
     /// The search page and the static index under `haku/`, entry file last.
-    fn write_search(&self, views: &Views, writer: &Writer, pages_md: &[Rendered]) -> Result<(), Diagnostic> {
-        let index = self.search_index(pages_md, crate::search::engine::KeepText::Leading(crate::search::export::TEXT_CHARS))?;
-        crate::search::export::write(&index, writer.sink)
+    fn write_search(&self, views: &Views, writer: &Writer, pages_md: &[Rendered], sections_md: &[Rendered]) -> Result<(), Diagnostic> {
+        let inputs = self.search_inputs(pages_md, sections_md);
+        // The export reads the texts from `inputs`: the index need not copy them.
+        let index = self.search_index(&inputs, crate::search::engine::KeepText::Nothing)?;
+        crate::search::export::write(&index, &inputs, writer.sink)
             .map_err(|e| Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e))))?;
         let mut ctx = writer.renderer.context();
         ctx.insert("index_url", &views.url("/haku/hakemisto.json"));
@@ -401,7 +444,7 @@ impl Site {
         let mut results: Vec<Result<(), Diagnostic>> =
             changed.par_iter().map_init(|| renderer.context(), |ctx, id| self.page_html(&views, &writer, ctx, *id, &all[id.0])).collect();
         results.push(self.render_statement_and_print(&writer, all));
-        results.push(self.write_search(&views, &writer, all));
+        results.push(self.write_search(&views, &writer, all, &self.markdown_sections(table_label(&self.config))));
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
             return Err(diags);
@@ -739,7 +782,7 @@ fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostics> {
 pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     check_out_dir(&opts.root, out)?;
-    let (site, load_warnings) = Site::load(opts)?;
+    let (mut site, load_warnings) = Site::load(opts)?;
     let load_phase = Phase::now("load", started.elapsed().as_secs_f64());
     let io_err = |e: std::io::Error| {
         Diagnostics::from(Diagnostic::error(
@@ -749,11 +792,15 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
             format!("tulostekansiota ei voitu valmistella ({})", crate::fsutil::io_reason(&e)),
         ))
     };
-    let staging = Staging::new(out).map_err(io_err)?;
-    let mut report = site.render(&staging).map_err(|mut d| {
+    let with_load_warnings = |mut d: Diagnostics| {
         d.extend(load_warnings.clone());
         d
-    })?;
+    };
+    let prepared = site.prepare().map_err(with_load_warnings)?;
+    // Everything is parsed and checked: a large site need not hold its sources while writing.
+    site.lib.release_sources();
+    let staging = Staging::new(out).map_err(io_err)?;
+    let mut report = site.write(prepared, &staging).map_err(with_load_warnings)?;
     let before_publish = Instant::now();
     staging.publish().map_err(io_err)?;
     report.phases.insert(0, load_phase);

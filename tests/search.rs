@@ -45,6 +45,14 @@ const QUERIES: &[(&str, &str)] = &[
     ("vastaanottokeskuksesta kuntaan", "/kasikirja/maahanmuuttajaperheiden-palvelut/"),
     ("maahanmuuttajaperheiden palvelut", "/kasikirja/maahanmuuttajaperheiden-palvelut/"),
     ("pohjoinen alue", "/kasikirja/verkostojohtaminen/"),
+    // Typing errors in the first letters (under another prefix).
+    ("eprhekeskus", "/kasikirja/mika-perhekeskus-on/"),
+    ("vrkostojohtaminen", "/kasikirja/verkostojohtaminen/"),
+    ("tyoapja", "/kasikirja/kotoutumisen-tuen-verkoston-kaynnistys/"),
+    ("uutiskirej", "/kasikirja/viestinta/"),
+    ("ohjasuryhmä", "/kasikirja/verkostojohtaminen/"),
+    // A compound's last part.
+    ("kierros", "/kasikirja/kasikirjan-tekeminen/"),
 ];
 
 fn tools() -> std::path::PathBuf {
@@ -97,33 +105,69 @@ fn export_is_lazy_hashed_and_entry_last() {
     site.build().expect_ok();
     let haku = site.out_path().join("haku");
     let entry: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(haku.join("hakemisto.json")).unwrap()).unwrap();
-    let shards = entry["shards"].as_object().unwrap();
-    assert!(shards.len() > 20, "the index is split into shards");
-    let total: u64 = std::fs::read_dir(&haku).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
-    // A one-word query needs the entry, one shard and one chunk: a small part of the whole.
-    let shard = haku.join(shards["kot"].as_str().unwrap());
-    let chunk = haku.join(entry["docs"][0].as_str().unwrap());
-    let first_query = std::fs::metadata(haku.join("hakemisto.json")).unwrap().len()
-        + std::fs::metadata(&shard).unwrap().len()
-        + std::fs::metadata(&chunk).unwrap().len();
-    assert!(first_query * 2 < total, "first query fetches {first_query} of {total} bytes");
-    for name in shards.values() {
-        let name = name.as_str().unwrap();
-        let body = std::fs::read(haku.join(name)).unwrap();
-        assert!(name.contains(&handbook::search::export::hash(&body)), "{name} is content-hashed");
+    let size = |name: &str| std::fs::metadata(haku.join(name)).unwrap().len();
+    let mut total = 0;
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(&haku).unwrap() {
+        let e = e.unwrap();
+        total += e.metadata().unwrap().len();
+        names.push(e.file_name().to_string_lossy().into_owned());
     }
+    // Every shard and the facets file are named by their own content's hash.
+    for kind in ["terms", "tails", "keys"] {
+        for row in entry[kind].as_array().unwrap() {
+            let name = row[1].as_str().unwrap();
+            assert!(name.contains(&handbook::search::export::hash(&std::fs::read(haku.join(name)).unwrap())), "{name}");
+        }
+    }
+    let facets = entry["facets"].as_str().unwrap();
+    assert!(facets.contains(&handbook::search::export::hash(&std::fs::read(haku.join(facets)).unwrap())));
+    // Numbered chunks carry the hash of their kind: every one the entry implies exists.
+    let meta = entry["meta"]["hash"].as_str().unwrap();
+    let texts = entry["texts"]["hash"].as_str().unwrap();
+    assert!(names.iter().any(|n| n == &format!("m-0-{meta}.json")) && names.iter().any(|n| n == &format!("x-0-{texts}.bin")), "{names:?}");
+    // A one-word query needs the entry, one term shard, the facets, one page and one text chunk.
+    let terms = entry["terms"].as_array().unwrap();
+    let first_query = size("hakemisto.json")
+        + size(terms[0][1].as_str().unwrap())
+        + size(facets)
+        + size(&format!("m-0-{meta}.json"))
+        + size(&format!("x-0-{texts}.bin"));
+    assert!(first_query * 2 < total, "first query fetches {first_query} of {total} bytes");
+    assert_eq!(entry["pages"], 13, "ten pages and three section pages with text");
+}
+
+#[test]
+fn the_entry_file_is_written_after_everything_it_names() {
+    // The staging sink records the order of writes through the file times: the
+    // entry is the newest file of `haku/`.
+    let site = SiteTest::bundled();
+    site.build().expect_ok();
+    let haku = site.out_path().join("haku");
+    let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&haku)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.metadata().unwrap().modified().unwrap(), e.file_name().to_string_lossy().into_owned())
+        })
+        .collect();
+    files.sort();
+    let entry_time = files.iter().find(|(_, n)| n == "hakemisto.json").unwrap().0;
+    assert!(files.iter().filter(|(_, n)| n.ends_with(".bin")).all(|(t, _)| *t <= entry_time), "{files:?}");
 }
 
 #[test]
 fn browser_stemmer_agrees_with_tantivy_on_the_whole_vocabulary() {
     let site = SiteTest::bundled();
     let (s, _) = handbook::site::Site::load(&handbook::site::Options::new(site.root())).unwrap();
-    let index = s.search_index(&s.rendered_pages(), handbook::search::engine::KeepText::All).unwrap();
+    let (pages_md, sections_md) = s.rendered();
+    let inputs = s.search_inputs(&pages_md, &sections_md);
+    let index = s.search_index(&inputs, handbook::search::engine::KeepText::All).unwrap();
     let mut analyzer = handbook::search::analyze::analyzer();
     let mut vocab: BTreeMap<String, String> = BTreeMap::new();
     for d in &index.docs {
         let p = &index.pages[d.page];
-        for text in [&d.text, &d.heading, &p.title] {
+        for text in [&d.text, &d.heading, &p.title, &inputs[d.page].meta_text] {
             for (w, stem) in handbook::search::analyze::words(&mut analyzer, text) {
                 vocab.insert(w, stem);
             }
@@ -181,4 +225,73 @@ fn searching_from_the_header_box_with_filter_and_keyboard() {
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     println!("{text}");
     assert!(out.status.success() && text.contains("search: ") && text.contains(" 0 failed"), "{text}");
+}
+
+/// A site whose compounds' parts never occur on their own, a section page with
+/// a word of its own, a long section, and enough model cards for paging and
+/// filters. Returns the site and the number of pages with "yhteinen".
+fn fixture_site() -> (SiteTest, usize) {
+    let mut site = SiteTest::new()
+        .file("content/_index.md", "---\ntitle: Etusivu\n---\nTervetuloa. Kotiseutumuseo mainitaan vain etusivulla.\n")
+        .file("content/luvut/_index.md", "---\ntitle: Luvut\n---\n")
+        .file("content/luvut/a.md", "---\ntitle: Perhekeskusverkosto\nweight: 1\n---\nPerhekeskusverkosto kokoontuu.\n")
+        .file("content/luvut/b.md", "---\ntitle: Verkostojohtaminen\nweight: 2\n---\nVerkostojohtamisen malli.\n")
+        .file("content/luvut/c.md", "---\ntitle: Perhekeskustoiminta\nweight: 3\n---\nPerhekeskustoimintaa kehitetään.\n")
+        .file(
+            "content/luvut/pitka.md",
+            &format!(
+                "---\ntitle: Pitkä luku\nweight: 4\n---\n## Osio\n\n{}\n\nLopussa on harvinaissana.\n",
+                "Tavallista tekstiä. ".repeat(200)
+            ),
+        )
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n");
+    let mut yhteinen = 0;
+    for i in 0..25 {
+        let topics = ["[Alfa]", "[Beta]", "[Alfa, Beta]"][i % 3];
+        let phase = ["kehitetty", "arvioitu"][i % 2];
+        site = site.file(
+            &format!("content/mallit/m{i:02}.md"),
+            &format!("---\ntitle: Malli {i}\nphase: {phase}\ntopics: {topics}\n---\nYhteinen asia numero {i}.\n"),
+        );
+        yhteinen += 1;
+    }
+    (site, yhteinen)
+}
+
+#[test]
+fn cli_finds_compound_parts_section_pages_and_long_sections() {
+    let (site, _) = fixture_site();
+    for (q, want) in [
+        ("verkosto", vec!["/luvut/a/", "/luvut/b/"]),
+        ("johtaminen", vec!["/luvut/b/"]),
+        ("toiminta", vec!["/luvut/c/"]),
+        ("perhekeskus", vec!["/luvut/a/", "/luvut/c/"]),
+        ("kotiseutumuseo", vec!["/"]),
+        ("harvinaissana", vec!["/luvut/pitka/#osio"]),
+    ] {
+        let top = cli_top3(&site, q);
+        for w in want {
+            assert!(top.iter().any(|u| u == w), "{q}: {w} not in {top:?}");
+        }
+    }
+    let run = site.run(&["search", "harvinaissana"]).expect_ok();
+    assert!(run.stdout.contains("[harvinaissana]"), "excerpt around a late match: {}", run.stdout);
+}
+
+#[test]
+fn browser_finds_compound_parts_long_excerpts_pages_more_results_and_combines_filters() {
+    require_browser();
+    let (site, yhteinen) = fixture_site();
+    site.build().expect_ok();
+    let server = server::StaticServer::start(&site.out_path());
+    let out = Command::new("node")
+        .arg(tools().join("search.mjs"))
+        .arg(&server.base)
+        .arg("fixture")
+        .arg(yhteinen.to_string())
+        .output()
+        .expect("node");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    println!("{text}");
+    assert!(out.status.success() && text.contains(" 0 failed"), "{text}");
 }

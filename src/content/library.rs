@@ -41,8 +41,9 @@ pub struct Page {
 }
 
 impl Page {
+    /// The Markdown after the front matter (empty once sources are released).
     pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+        self.text.get(self.body_offset..).unwrap_or_default()
     }
 }
 
@@ -66,8 +67,9 @@ pub struct Section {
 }
 
 impl Section {
+    /// The Markdown after the front matter (empty once sources are released).
     pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+        self.text.get(self.body_offset..).unwrap_or_default()
     }
 }
 
@@ -399,6 +401,17 @@ impl Library {
 
     pub fn page(&self, id: PageId) -> &Page {
         &self.pages[id.0]
+    }
+
+    /// Frees every page's and section's source text: for a build, once
+    /// everything has been rendered and checked (the text is then never read).
+    pub fn release_sources(&mut self) {
+        for p in &mut self.pages {
+            p.text = String::new();
+        }
+        for s in &mut self.sections {
+            s.text = String::new();
+        }
     }
 
     pub fn section(&self, id: SectionId) -> &Section {

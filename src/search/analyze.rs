@@ -160,29 +160,6 @@ pub fn parts(word: &str, in_vocabulary: impl Fn(&str) -> bool) -> Vec<String> {
     found
 }
 
-/// Whether an index term answers a query stem: equal, one a prefix of the
-/// other with at most two letters to spare (Finnish consonant gradation:
-/// `perhekeskus`/`perhekeskuks`), or one typing error in a stem of five or
-/// more letters. Returns the weight of the match (1.0 exact, less otherwise).
-pub fn matches(query: &str, term: &str) -> Option<f32> {
-    if query == term {
-        return Some(1.0);
-    }
-    let (q, t): (Vec<char>, Vec<char>) = (query.chars().collect(), term.chars().collect());
-    let shorter = q.len().min(t.len());
-    if shorter < MIN_PART {
-        return None;
-    }
-    let common = q.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    if common + 2 >= shorter && common >= MIN_PART && q.len().abs_diff(t.len()) <= 3 {
-        return Some(0.8);
-    }
-    if q.len().abs_diff(t.len()) <= 1 && crate::diagnostics::edit_distance(query, term) == 1 {
-        return Some(0.6);
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -198,11 +175,6 @@ mod tests {
         let known = |w: &str| vocab.contains(w);
         assert_eq!(parts("perhekeskusverkosto", known), vec!["perhe", "keskus", "verkosto"]);
         assert_eq!(parts("perhekeskustoimint", known), vec!["perhe", "keskus", "toimint"]);
-        assert!(matches("perhekeskus", "perhekeskuks").is_some());
-        assert!(matches("kotoutums", "kotoutumis").is_some());
-        assert!(matches("kotoutumin", "kotoutum").is_some());
-        assert!(matches("perhe", "perus").is_none());
-        assert!(matches("kela", "kelo").is_none());
     }
 
     #[test]

@@ -20,28 +20,17 @@ use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{doc, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
 use super::analyze::{self, Dictionary};
-use crate::content::front_matter::PageKind;
-use crate::content::library::Page;
-use crate::content::Library;
-use crate::markdown::{Rendered, TextSection};
+use super::expand;
+use super::input::{Input, PageMeta};
+use crate::markdown::TextSection;
 
 /// Field boosts: titles and headings weigh more than body text.
-const BOOSTS: [(&str, f32); 5] = [("title", 3.0), ("heading", 2.0), ("meta", 1.5), ("body", 1.0), ("parts", 0.5)];
+/// Compound parts count less than whole words, but a part of the title
+/// (`johtaminen` in "Kolmitasoinen verkostojohtaminen") more than one in the text.
+const BOOSTS: [(&str, f32); 6] = [("title", 3.0), ("heading", 2.0), ("meta", 1.5), ("body", 1.0), ("parts", 0.5), ("title_parts", 1.5)];
 
 /// A term's postings: (doc, tantivy score), docs ascending.
 pub type Postings = Vec<(u32, f32)>;
-
-/// What a result shows about its page.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct PageMeta {
-    pub title: String,
-    pub url: String,
-    pub section: String,
-    pub phase: Option<String>,
-    pub topics: Vec<String>,
-    pub funder: Option<String>,
-    pub region: Option<String>,
-}
 
 /// One indexed section.
 #[derive(Debug, Clone)]
@@ -70,25 +59,11 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// The page's metadata as one text (description, topics, authors, funder, places, partners).
-fn meta_text(page: &Page) -> String {
-    let m = &page.front.model;
-    let partners = m.partners.iter().flat_map(|g| std::iter::once(&g.group).chain(&g.members));
-    let fields = [&page.front.description, &m.funder, &m.location, &m.region, &m.contact];
-    let mut words: Vec<&str> = Vec::new();
-    words.extend(fields[..1].iter().filter_map(|f| f.as_deref()));
-    words.extend(page.front.topics.iter().map(String::as_str));
-    words.extend(m.authors.iter().map(String::as_str));
-    words.extend(fields[1..].iter().filter_map(|f| f.as_deref()));
-    words.extend(partners.map(String::as_str));
-    words.join(" ")
-}
-
 /// What of a section's text to keep (see [`KeepText`]).
 fn kept(text: &str, keep: KeepText) -> String {
     match keep {
         KeepText::All => text.to_string(),
-        KeepText::Leading(n) => text.chars().take(n).collect(),
+        KeepText::Nothing => String::new(),
     }
 }
 
@@ -97,8 +72,8 @@ fn kept(text: &str, keep: KeepText) -> String {
 pub enum KeepText {
     /// All of it (`handbook search` finds excerpts anywhere in a section).
     All,
-    /// The first so many characters (what the static export ships).
-    Leading(usize),
+    /// None (the static export reads the texts from the inputs).
+    Nothing,
 }
 
 /// Sections indexed per batch: analysed in parallel, then handed to tantivy,
@@ -106,50 +81,25 @@ pub enum KeepText {
 const BATCH: usize = 2048;
 
 impl SearchIndex {
-    /// Indexes every page of the library (drafts are only there in `--drafts` builds).
-    pub fn build(
-        lib: &Library,
-        rendered: &[Rendered],
-        url: &dyn Fn(&str) -> String,
-        phase_label: &dyn Fn(&str) -> Option<String>,
-        keep: KeepText,
-    ) -> tantivy::Result<SearchIndex> {
-        let pages: Vec<PageMeta> = lib
-            .pages
-            .iter()
-            .map(|p| {
-                let meta = &p.front.model;
-                PageMeta {
-                    title: p.front.title.clone(),
-                    url: url(&p.path),
-                    section: lib.section(p.section).front.title.clone(),
-                    phase: if p.kind == PageKind::Model { meta.phase.as_deref().and_then(phase_label) } else { None },
-                    topics: p.front.topics.clone(),
-                    funder: meta.funder.clone(),
-                    region: meta.region.clone(),
-                }
-            })
-            .collect();
+    /// Indexes `inputs` (see `input::inputs`), keeping `keep` of each section's text.
+    pub fn build(inputs: &[Input], keep: KeepText) -> tantivy::Result<SearchIndex> {
         let sections: Vec<(usize, &TextSection)> =
-            lib.pages.iter().flat_map(|p| rendered[p.id.0].sections.iter().map(move |s| (p.id.0, s))).collect();
-        let meta_texts: Vec<String> = lib.pages.par_iter().map(meta_text).collect();
-        let titles = lib.pages.par_iter().map(|p| p.front.title.as_str());
+            inputs.iter().enumerate().flat_map(|(i, p)| p.sections.iter().map(move |s| (i, s))).collect();
+        let titles = inputs.par_iter().map(|p| p.meta.title.as_str());
+        let metas = inputs.par_iter().map(|p| p.meta_text.as_str());
         let texts = sections.par_iter().flat_map_iter(|(_, s)| [s.heading.as_str(), s.text.as_str()]);
-        let dict = Dictionary::new(titles.chain(meta_texts.par_iter().map(String::as_str)).chain(texts));
+        let dict = Dictionary::new(titles.chain(metas).chain(texts));
         let parts = dict.parts();
         // Title and metadata are the page's, the same for each of its sections.
-        let page_terms: Vec<[Vec<u32>; 2]> = lib
-            .pages
+        let page_terms: Vec<[Vec<u32>; 2]> = inputs
             .par_iter()
-            .zip(&meta_texts)
-            .map_init(analyze::word_splitter, |splitter, (p, meta)| {
+            .map_init(analyze::word_splitter, |splitter, p| {
                 let mut out = [Vec::new(), Vec::new()];
-                dict.term_ids(splitter, &p.front.title, &mut out[0]);
-                dict.term_ids(splitter, meta, &mut out[1]);
+                dict.term_ids(splitter, &p.meta.title, &mut out[0]);
+                dict.term_ids(splitter, &p.meta_text, &mut out[1]);
                 out
             })
             .collect();
-        drop(meta_texts);
 
         let mut sb = Schema::builder();
         let opts = TextOptions::default()
@@ -180,13 +130,15 @@ impl SearchIndex {
                     let (mut heading, mut body) = (Vec::new(), Vec::new());
                     dict.term_ids(splitter, &s.heading, &mut heading);
                     dict.term_ids(splitter, &s.text, &mut body);
-                    let mut compound = title.iter().chain(&heading).chain(&body).flat_map(|t| &parts[*t as usize]);
+                    let mut compound = heading.iter().chain(&body).flat_map(|t| &parts[*t as usize]);
+                    let mut title_compound = title.iter().flat_map(|t| &parts[*t as usize]);
                     doc!(
                         fields[0].0 => join(&mut title.iter()),
                         fields[1].0 => join(&mut heading.iter()),
                         fields[2].0 => join(&mut meta.iter()),
                         fields[3].0 => join(&mut body.iter()),
                         fields[4].0 => join(&mut compound),
+                        fields[5].0 => join(&mut title_compound),
                         id => (b * BATCH + i) as u64,
                     )
                 })
@@ -203,6 +155,7 @@ impl SearchIndex {
         }
         writer.commit()?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let pages = inputs.iter().map(|p| p.meta.clone()).collect();
         let mut this = SearchIndex { pages, docs, postings: BTreeMap::new(), index, reader, fields };
         this.postings = this.score_every_term(&dict.terms)?;
         Ok(this)
@@ -283,21 +236,16 @@ impl SearchIndex {
         Ok(scored.into_iter().filter(|(_, hits)| !hits.is_empty()).collect())
     }
 
-    /// Index terms answering a query stem, with their weights (see `analyze::matches`).
-    pub fn expand(&self, stem: &str) -> Vec<(String, f32)> {
-        let prefix: String = stem.chars().take(3).collect();
-        self.postings
-            .range(prefix.clone()..)
-            .take_while(|(t, _)| t.starts_with(&prefix))
-            .filter_map(|(t, _)| analyze::matches(stem, t).map(|w| (t.clone(), w)))
-            .collect()
+    /// Index terms answering a query word (see `expand`).
+    pub fn expand(&self, word: &str, stem: &str) -> Vec<(String, f32)> {
+        expand::expand(&self.postings, Vec::len, word, stem)
     }
 
     /// Ranks pages for `query` with tantivy: every query word must match (through
     /// any of its expansions); if none does, any word may. Best section per page.
     pub fn search(&self, query: &str, limit: usize) -> tantivy::Result<Vec<Hit>> {
         let mut analyzer = analyze::analyzer();
-        let words: Vec<Vec<(String, f32)>> = analyze::terms(&mut analyzer, query).iter().map(|q| self.expand(q)).collect();
+        let words: Vec<Vec<(String, f32)>> = analyze::words(&mut analyzer, query).iter().map(|(w, s)| self.expand(w, s)).collect();
         let build = |occur: Occur| -> Box<dyn Query> {
             let clauses = words
                 .iter()
@@ -326,7 +274,7 @@ impl SearchIndex {
     /// Words to mark in an excerpt: every index term a query word expands to.
     pub fn marked_terms(&self, query: &str) -> BTreeSet<String> {
         let mut analyzer = analyze::analyzer();
-        analyze::terms(&mut analyzer, query).iter().flat_map(|q| self.expand(q)).map(|(t, _)| t).collect()
+        analyze::words(&mut analyzer, query).iter().flat_map(|(w, s)| self.expand(w, s)).map(|(t, _)| t).collect()
     }
 
     pub fn index(&self) -> &Index {

@@ -13,10 +13,7 @@ pub fn excerpt(text: &str, marked: &BTreeSet<String>) -> Vec<(String, bool)> {
     let mut analyzer = analyze::analyzer();
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let words = analyze::words(&mut analyzer, &flat);
-    let hit = |w: &str| {
-        marked.contains(w)
-            || marked.iter().any(|m| analyze::matches(m, w).is_some() || (m.len() >= analyze::MIN_PART && w.contains(m.as_str())))
-    };
+    let hit = |w: &str| marked.contains(w) || marked.iter().any(|m| m.chars().count() >= analyze::MIN_PART && w.contains(m.as_str()));
     // Locate word positions in `flat` by scanning forward.
     let lower = flat.to_lowercase();
     let mut spans = Vec::new();

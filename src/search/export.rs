@@ -1,20 +1,48 @@
 //! The static export of the search index under `haku/`, for a host with no
-//! server: term shards (by the first three letters of the term: a query
-//! fetches only the shards of its words), section chunks (fetched only for the
-//! hits shown), and the entry file `haku/hakemisto.json`, written last, that
-//! names the content-hashed files and carries the filter facets.
+//! server. A query loads only what it needs:
+//!
+//! - `hakemisto.json`, the entry (written last, so it never names a file not
+//!   yet there): where each kind of shard starts, how sections map to pages,
+//!   the filter groups;
+//! - term shards `t-*.bin`: terms in order, each with its highest score
+//!   (f32), number of postings, byte length of the postings, and the
+//!   postings — section (delta) and tantivy's score scaled to 16 bits of the
+//!   term's highest;
+//! - for the fallbacks of `expand` only: compound tails `r-*.bin` (terms
+//!   reversed, with their document frequency) and typing-error keys `k-*.bin`;
+//! - page chunks `m-*.json` (title, URL, section, description) and section
+//!   text chunks `x-*.bin` (full text, for excerpts anywhere in a section,
+//!   gzip-compressed), fetched for the results shown;
+//! - `f-*.json`: for each filter value, the pages that have it, as a bitmap.
+//!
+//! Shards are cut by size, never inside a term. Binary layout: unsigned
+//! LEB128 varints; strings as varint byte length + UTF-8, sorted strings as
+//! (bytes shared with the previous one, rest). Every file name carries a hash
+//! of its content; numbered chunks carry the hash of all chunks of their kind.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write as _};
 
+use base64::Engine as _;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use super::analyze::MIN_PART;
 use super::engine::SearchIndex;
+use super::expand::{self, COMPOUND_REST, TYPO_STEM};
+use super::input::Input;
 use crate::output::Sink;
 
-/// Sections per chunk file.
-pub const DOC_CHUNK: usize = 32;
-/// Characters of section text shipped for excerpts.
-pub const TEXT_CHARS: usize = 700;
+/// Bytes after which a term, tail or key shard is closed.
+pub const SHARD_BYTES: usize = 24 * 1024;
+/// Pages per page chunk.
+pub const PAGE_CHUNK: usize = 32;
+/// Text bytes after which a text chunk is closed (before compression).
+pub const TEXT_BYTES: usize = 32 * 1024;
+/// Filter groups, in the order the search page shows them.
+pub const GROUPS: [&str; 4] = ["phase", "topic", "funder", "region"];
 
 /// 64-bit FNV-1a, hex: short, stable content hashes for file names.
 pub fn hash(bytes: &[u8]) -> String {
@@ -26,64 +54,288 @@ pub fn hash(bytes: &[u8]) -> String {
     format!("{:012x}", h >> 16)
 }
 
-fn facet(values: &mut Vec<String>, v: &str) -> usize {
-    match values.iter().position(|x| x == v) {
-        Some(i) => i,
-        None => {
-            values.push(v.to_string());
-            values.len() - 1
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn string(out: &mut Vec<u8>, s: &str) {
+    varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// `s` after `prev` in sorted order: the bytes they share, then the rest.
+fn sorted_string(out: &mut Vec<u8>, prev: &str, s: &str) {
+    let shared = prev.bytes().zip(s.bytes()).take_while(|(a, b)| a == b).count();
+    varint(out, shared as u64);
+    varint(out, (s.len() - shared) as u64);
+    out.extend_from_slice(&s.as_bytes()[shared..]);
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn gzip(bytes: &[u8]) -> io::Result<Vec<u8>> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::fast());
+    enc.write_all(bytes)?;
+    enc.finish()
+}
+
+/// Size-cut shards of sorted records: `(first key of each shard, file name)`.
+struct Shards<'a> {
+    kind: &'static str,
+    sink: &'a dyn Sink,
+    buf: Vec<u8>,
+    count: u64,
+    first: Option<String>,
+    prev: String,
+    list: Vec<(String, String)>,
+}
+
+impl<'a> Shards<'a> {
+    fn new(kind: &'static str, sink: &'a dyn Sink) -> Shards<'a> {
+        Shards { kind, sink, buf: Vec::new(), count: 0, first: None, prev: String::new(), list: Vec::new() }
+    }
+
+    /// Starts a record with sorted key `key`; the caller appends its data to `buf`.
+    fn record(&mut self, key: &str) -> &mut Vec<u8> {
+        if self.first.is_none() {
+            self.first = Some(key.to_string());
+            self.prev.clear();
         }
+        let prev = std::mem::replace(&mut self.prev, key.to_string());
+        sorted_string(&mut self.buf, &prev, key);
+        self.count += 1;
+        &mut self.buf
+    }
+
+    /// Closes the shard if it is full (call after each record).
+    fn maybe_close(&mut self) -> io::Result<()> {
+        if self.buf.len() >= SHARD_BYTES {
+            self.close()?;
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        let Some(first) = self.first.take() else { return Ok(()) };
+        let mut body = Vec::with_capacity(self.buf.len() + 5);
+        varint(&mut body, self.count);
+        body.append(&mut self.buf);
+        let name = format!("{}-{}-{}.bin", self.kind, self.list.len(), hash(&body));
+        self.sink.write(&format!("haku/{name}"), &body)?;
+        self.list.push((first, name));
+        self.count = 0;
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<Value> {
+        self.close()?;
+        Ok(Value::Array(self.list.into_iter().map(|(f, n)| json!([f, n])).collect()))
     }
 }
 
-/// Writes the shards, the chunks and finally the entry file.
-pub fn write(index: &SearchIndex, sink: &dyn Sink) -> std::io::Result<usize> {
-    let mut written = 0;
-    let mut shards: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
+/// Terms with their postings, scores scaled per term to 16 bits.
+fn term_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
+    let mut shards = Shards::new("t", sink);
     for (term, postings) in &index.postings {
-        let prefix: String = term.chars().take(3).collect();
-        let flat: Vec<Value> =
-            postings.iter().flat_map(|(d, s)| [json!(d), json!((f64::from(*s) * 10_000.0).round() / 10_000.0)]).collect();
-        shards.entry(prefix).or_default().insert(term.clone(), Value::Array(flat));
+        let max = postings.iter().map(|p| p.1).fold(0.0f32, f32::max);
+        let mut block = Vec::with_capacity(postings.len() * 4);
+        let mut last = 0;
+        for (doc, score) in postings {
+            varint(&mut block, u64::from(doc - last));
+            last = *doc;
+            let q = if max > 0.0 { (score / max * 65535.0).round().clamp(1.0, 65535.0) as u16 } else { 0 };
+            block.extend_from_slice(&q.to_le_bytes());
+        }
+        let buf = shards.record(term);
+        buf.extend_from_slice(&max.to_le_bytes());
+        varint(buf, postings.len() as u64);
+        // The block's length lets a reader skip the terms it does not need.
+        varint(buf, block.len() as u64);
+        buf.extend_from_slice(&block);
+        shards.maybe_close()?;
     }
-    let mut shard_files = serde_json::Map::new();
-    for (i, (prefix, terms)) in shards.into_iter().enumerate() {
-        let body = serde_json::to_vec(&terms)?;
-        let name = format!("t-{i}-{}.json", hash(&body));
-        sink.write(&format!("haku/{name}"), &body)?;
-        shard_files.insert(prefix, Value::String(name));
-        written += 1;
-    }
-    let mut chunk_files = Vec::new();
-    for (i, chunk) in index.docs.chunks(DOC_CHUNK).enumerate() {
-        let rows: Vec<Value> =
-            chunk.iter().map(|d| json!([d.page, d.anchor, d.heading, d.text.chars().take(TEXT_CHARS).collect::<String>()])).collect();
-        let body = serde_json::to_vec(&rows)?;
-        let name = format!("d-{i}-{}.json", hash(&body));
-        sink.write(&format!("haku/{name}"), &body)?;
-        chunk_files.push(Value::String(name));
-        written += 1;
-    }
-    let (mut phases, mut topics, mut funders, mut regions) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let pages: Vec<Value> = index
-        .pages
+    shards.finish()
+}
+
+/// Terms long enough to be compounds, reversed, with their document frequency.
+fn tail_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
+    let mut tails: Vec<(String, usize)> = index
+        .postings
         .iter()
-        .map(|p| {
-            let opt = |v: &Option<String>, list: &mut Vec<String>| v.as_deref().map_or(-1, |x| facet(list, x) as i64);
-            let t: Vec<usize> = p.topics.iter().map(|t| facet(&mut topics, t)).collect();
-            json!([p.title, p.url, p.section, opt(&p.phase, &mut phases), t, opt(&p.funder, &mut funders), opt(&p.region, &mut regions)])
+        .filter(|(t, _)| t.chars().count() >= MIN_PART + COMPOUND_REST)
+        .map(|(t, p)| (t.chars().rev().collect(), p.len()))
+        .collect();
+    tails.par_sort_unstable();
+    let mut shards = Shards::new("r", sink);
+    for (rev, df) in &tails {
+        let buf = shards.record(rev);
+        varint(buf, *df as u64);
+        shards.maybe_close()?;
+    }
+    shards.finish()
+}
+
+/// Typing-error keys (see `expand::typo_keys`) with the terms that have them.
+fn key_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
+    let mut keys: Vec<(String, &str)> = index
+        .postings
+        .par_iter()
+        .filter(|(t, _)| t.chars().count() >= TYPO_STEM)
+        .flat_map_iter(|(t, _)| expand::typo_keys(t).into_iter().map(move |k| (k, t.as_str())))
+        .collect();
+    keys.par_sort_unstable();
+    let mut shards = Shards::new("k", sink);
+    for (key, term) in &keys {
+        let buf = shards.record(key);
+        string(buf, term);
+        shards.maybe_close()?;
+    }
+    shards.finish()
+}
+
+/// Numbered JSON chunks named by the hash of them all.
+fn chunks(kind: &str, rows: Vec<Vec<u8>>, sink: &dyn Sink) -> io::Result<String> {
+    let all = hash(&rows.par_iter().map(|r| hash(r)).collect::<String>().into_bytes());
+    rows.par_iter().enumerate().try_for_each(|(i, raw)| sink.write(&format!("haku/{kind}-{i}-{all}.json"), raw))?;
+    Ok(all)
+}
+
+/// Page chunks: `[title, url, section, description]` per page.
+fn page_chunks(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
+    let rows: Vec<Vec<u8>> = index
+        .pages
+        .chunks(PAGE_CHUNK)
+        .map(|c| {
+            let rows: Vec<Value> = c.iter().map(|p| json!([p.title, p.url, p.section, p.description])).collect();
+            serde_json::to_vec(&rows)
+        })
+        .collect::<Result<_, _>>()?;
+    let all = chunks("m", rows, sink)?;
+    Ok(json!({ "size": PAGE_CHUNK, "hash": all }))
+}
+
+/// Text chunks: `[anchor, heading, text]` per section, cut by size.
+fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
+    let docs: Vec<_> = inputs.iter().flat_map(|p| p.sections.iter()).collect();
+    let mut starts = Vec::new();
+    let mut bytes = TEXT_BYTES;
+    for (i, d) in docs.iter().enumerate() {
+        if bytes >= TEXT_BYTES {
+            starts.push(i);
+            bytes = 0;
+        }
+        bytes += d.text.len() + d.heading.len() + d.anchor.len();
+    }
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([docs.len()]).collect();
+    let ranges: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
+    // Named by a hash of all texts, computed first: then each chunk can be
+    // made, compressed and written on its own, never all at once.
+    let hashes: Vec<String> = ranges
+        .par_iter()
+        .map(|(s, e)| {
+            let mut bytes = Vec::new();
+            for d in &docs[*s..*e] {
+                for part in [&d.anchor, &d.heading, &d.text] {
+                    bytes.extend_from_slice(part.as_bytes());
+                    bytes.push(0);
+                }
+            }
+            hash(&bytes)
         })
         .collect();
+    let all = hash(hashes.concat().as_bytes());
+    ranges.par_iter().enumerate().try_for_each(|(i, (s, e))| {
+        let rows: Vec<Value> = docs[*s..*e].iter().map(|d| json!([d.anchor, d.heading, d.text])).collect();
+        sink.write(&format!("haku/x-{i}-{all}.bin"), &gzip(&serde_json::to_vec(&rows)?)?)
+    })?;
+    let mut deltas = Vec::new();
+    let mut last = 0;
+    for s in &starts {
+        varint(&mut deltas, (s - last) as u64);
+        last = *s;
+    }
+    Ok(json!({ "starts": b64(&deltas), "hash": all }))
+}
+
+/// Filter values in order of first use, each with a bitmap of its pages.
+fn facets(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
+    let n = index.pages.len();
+    let mut groups = serde_json::Map::new();
+    for group in GROUPS {
+        let mut values: Vec<(String, Vec<u8>)> = Vec::new();
+        for (i, p) in index.pages.iter().enumerate() {
+            let of_page: Vec<&String> = match group {
+                "phase" => p.phase.iter().collect(),
+                "topic" => p.topics.iter().collect(),
+                "funder" => p.funder.iter().collect(),
+                _ => p.region.iter().collect(),
+            };
+            for v in of_page {
+                let at = match values.iter().position(|(x, _)| x == v) {
+                    Some(at) => at,
+                    None => {
+                        values.push((v.clone(), vec![0; n.div_ceil(8)]));
+                        values.len() - 1
+                    }
+                };
+                values[at].1[i / 8] |= 1 << (i % 8);
+            }
+        }
+        groups.insert(group.into(), Value::Array(values.into_iter().map(|(v, bits)| json!([v, b64(&bits)])).collect()));
+    }
+    let body = serde_json::to_vec(&groups)?;
+    let name = format!("f-{}.json", hash(&body));
+    sink.write(&format!("haku/{name}"), &body)?;
+    Ok(Value::String(name))
+}
+
+/// Writes every part of the index, then the entry file.
+pub fn write(index: &SearchIndex, inputs: &[Input], sink: &dyn Sink) -> io::Result<()> {
+    let mut page_docs = Vec::new();
+    let mut per_page: BTreeMap<usize, u64> = BTreeMap::new();
+    for d in &index.docs {
+        *per_page.entry(d.page).or_default() += 1;
+    }
+    for p in 0..index.pages.len() {
+        varint(&mut page_docs, per_page.get(&p).copied().unwrap_or(0));
+    }
     let entry = json!({
-        "v": 1,
-        "shards": shard_files,
-        "chunk": DOC_CHUNK,
-        "docs": chunk_files,
-        "docPage": index.docs.iter().map(|d| d.page).collect::<Vec<_>>(),
-        "pages": pages,
-        "facets": { "phase": phases, "topic": topics, "funder": funders, "region": regions },
+        "v": 2,
+        "pages": index.pages.len(),
+        "docs": index.docs.len(),
+        "pageDocs": b64(&page_docs),
+        "terms": term_shards(index, sink)?,
+        "tails": tail_shards(index, sink)?,
+        "keys": key_shards(index, sink)?,
+        "meta": page_chunks(index, sink)?,
+        "texts": text_chunks(inputs, sink)?,
+        "facets": facets(index, sink)?,
+        "groups": GROUPS,
     });
     // The entry is the last file written: a reader never finds it pointing at files not yet there.
-    sink.write("haku/hakemisto.json", &serde_json::to_vec(&entry)?)?;
-    Ok(written + 1)
+    sink.write("haku/hakemisto.json", &serde_json::to_vec(&entry)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_and_sorted_strings() {
+        let mut out = Vec::new();
+        varint(&mut out, 0);
+        varint(&mut out, 127);
+        varint(&mut out, 128);
+        varint(&mut out, 300);
+        assert_eq!(out, [0, 127, 0x80, 1, 0xac, 2]);
+        let mut out = Vec::new();
+        sorted_string(&mut out, "perhe", "perheet");
+        assert_eq!(out, [5, 2, b'e', b't']);
+    }
 }

@@ -7,6 +7,9 @@ pub mod analyze;
 pub mod cli;
 pub mod engine;
 pub mod excerpt;
+pub mod expand;
 pub mod export;
+pub mod input;
 
 pub use engine::{Hit, SearchIndex};
+pub use input::PageMeta;

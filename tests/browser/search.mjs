@@ -2,6 +2,9 @@
 //   node search.mjs BASE queries QUERY...   → prints JSON {query: [top-3 urls]} from /haku/?q=
 //   node search.mjs BASE interact           → types in the header box of a chapter, checks
 //     highlighted excerpts and the live region, applies a filter, follows a result by keyboard.
+//   node search.mjs BASE fixture N          → on the fixture site of tests/search.rs: compound
+//     parts, a section page, a late match's excerpt, "show more" paging over N results, and
+//     filters (OR within a group, AND across groups).
 import { launch, Report } from './lib.mjs';
 
 const [base, mode, ...queries] = process.argv.slice(2);
@@ -24,6 +27,54 @@ if (mode === 'queries') {
   console.log(JSON.stringify(out));
   await browser.close();
   process.exit(errors.length ? 1 : 0);
+}
+
+if (mode === 'fixture') {
+  const report = new Report('search-fixture');
+  const n = Number(queries[0]);
+  for (const [q, want] of [['verkosto', ['/luvut/a/', '/luvut/b/']], ['johtaminen', ['/luvut/b/']], ['toiminta', ['/luvut/c/']],
+    ['kotiseutumuseo', ['/']]]) {
+    await page.goto(`${base}/haku/?q=${encodeURIComponent(q)}`);
+    const urls = (await results()).map((u) => u.split('#')[0]);
+    report.check(want.every((w) => urls.includes(w)), `${q}: expected ${want} in ${urls}`);
+  }
+  await page.goto(`${base}/haku/?q=harvinaissana`);
+  await results();
+  const late = await page.$$eval('#haku-tulokset mark', (ms) => ms.map((m) => m.textContent));
+  report.check(late.includes('harvinaissana'), `a match late in a long section is highlighted: ${late}`);
+  await page.goto(`${base}/haku/?q=yhteinen`);
+  let urls = await results();
+  const status = await page.textContent('#haku-tila');
+  report.check(urls.length === 10 && status.startsWith(`${n} `), `first page: ${urls.length} shown, status "${status}"`);
+  await page.focus('.search-more');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#haku-tulokset li').length > 10);
+  urls = await page.$$eval('#haku-tulokset .result-title a', (as) => as.map((a) => a.getAttribute('href')));
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('href'));
+  report.check(urls.length === 20 && focused === urls[10], `"show more": ${urls.length} shown, focus on ${focused}`);
+  // Filters: topic Alfa OR Beta covers every card; AND phase "Kehitetty" keeps the even ones.
+  const count = async () => { await page.waitForFunction(() => !document.getElementById('haku-tila').textContent.endsWith('…')); return Number((await page.textContent('#haku-tila')).split(' ')[0]) || 0; };
+  const tick = async (group, name) => {
+    const id = await page.$$eval(`#haku-rajaukset input[name="${group}"]`, (cs, nm) => cs.find((c) => document.querySelector(`label[for="${c.id}"]`).textContent.startsWith(nm)).id, name);
+    await page.click(`#${id}`);
+    await page.waitForFunction((g) => location.search.includes(`${g}=`), group);
+    await page.waitForTimeout(300);
+  };
+  await tick('topic', 'Alfa');
+  const alfa = await count();
+  await tick('topic', 'Beta');
+  const either = await count();
+  await tick('phase', 'Kehitetty');
+  const both = await count();
+  const cards = n;
+  const expectAlfa = [...Array(cards).keys()].filter((i) => i % 3 !== 1).length;
+  const expectBoth = [...Array(cards).keys()].filter((i) => i % 2 === 0).length;
+  report.check(alfa === expectAlfa, `topic Alfa: ${alfa}, expected ${expectAlfa}`);
+  report.check(either === cards, `topic Alfa OR Beta: ${either}, expected ${cards}`);
+  report.check(both === expectBoth, `(Alfa OR Beta) AND Kehitetty: ${both}, expected ${expectBoth}`);
+  report.check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  await browser.close();
+  report.finish();
 }
 
 const report = new Report('search');
