@@ -31,6 +31,38 @@ fn dates_come_from_git_unless_front_matter_gives_them() {
     assert!(b.contains("<time datetime=\"2023-10-20\">20.10.2023</time>"), "updated from git: {b}");
 }
 
+const LONG: &str = "Perhekeskus kokoaa lasten ja perheiden palvelut yhteen.\n\nVerkosto kokoontuu kahdesti vuodessa.\n\n";
+
+#[test]
+fn moving_a_page_keeps_its_dates_and_keeps_it_out_of_the_feed() {
+    let site = repo_site();
+    site.write("content/a.md", "---\ntitle: Siirtyvä\n---\nEnsimmäinen versio.\n").commit("Uusi", "2023-01-10");
+    site.write("content/a.md", &format!("---\ntitle: Siirtyvä\n---\n{LONG}Toinen versio.\n")).commit("Muokkaus", "2023-03-01");
+    site.write("content/uusin.md", "---\ntitle: Uusin\n---\nTeksti.\n").commit("Toinen sivu", "2023-05-01");
+    site.git(&["mv", "content/a.md", "content/b.md"], "2023-06-01");
+    site.commit("Siirto", "2023-06-01");
+    std::fs::create_dir_all(site.root().join("content/äitiys")).unwrap();
+    site.git(&["mv", "content/b.md", "content/äitiys/siirretty.md"], "2023-07-01");
+    site.commit("Toinen siirto", "2023-07-01");
+    site.build().expect_ok();
+    let html = site.out("aitiys/siirretty/index.html");
+    assert!(html.contains("Luotu:</span> <time datetime=\"2023-01-10\">10.1.2023</time>"), "{html}");
+    assert!(html.contains("Viimeksi muokattu:</span> <time datetime=\"2023-03-01\">1.3.2023</time>"), "{html}");
+    let feed = site.out("atom.xml");
+    let (newest, moved) = (feed.find("<title>Uusin</title>").unwrap(), feed.find("<title>Siirtyvä</title>").unwrap());
+    assert!(newest < moved, "a move is not an update: {feed}");
+
+    // A move with an edit is an edit; the creation date still survives it.
+    site.git(&["mv", "content/äitiys/siirretty.md", "content/c.md"], "2023-09-01");
+    // Git sees a rename when most of the file stays the same.
+    site.write("content/c.md", &format!("---\ntitle: Siirtyvä\n---\n{LONG}Toinen versio, tarkennettu.\n"))
+        .commit("Siirto ja muokkaus", "2023-09-01");
+    site.build().expect_ok();
+    let html = site.out("c/index.html");
+    assert!(html.contains("<time datetime=\"2023-01-10\">10.1.2023</time>"), "{html}");
+    assert!(html.contains("Viimeksi muokattu:</span> <time datetime=\"2023-09-01\">1.9.2023</time>"), "{html}");
+}
+
 #[test]
 fn a_shallow_clone_is_reported_not_turned_into_wrong_dates() {
     let origin = repo_site();
