@@ -61,6 +61,21 @@ impl Repo {
             .find_map(|c| git(&self.top, &["rev-parse", "--verify", "--quiet", &format!("{c}^{{commit}}")]).map(|s| s.trim().to_string()))
     }
 
+    /// The commit `git fetch <remote> <branch>` left in `FETCH_HEAD` for
+    /// `branch` (a fetch without a refspec updates no other ref). Only a line
+    /// naming the branch counts: Netlify's own fetch of the pull request also
+    /// writes `FETCH_HEAD`, and that commit is no base.
+    pub fn fetched(&self, branch: &str) -> Option<String> {
+        let path = git(&self.top, &["rev-parse", "--git-path", "FETCH_HEAD"])?;
+        let path = self.top.join(path.trim());
+        let text = std::fs::read_to_string(path).ok()?;
+        let wanted = format!("branch '{branch}' of ");
+        text.lines().find_map(|l| {
+            let (hash, rest) = l.split_once('\t')?;
+            rest.contains(&wanted).then(|| hash.trim().to_string())
+        })
+    }
+
     pub fn merge_base(&self, a: &str, b: &str) -> Option<String> {
         git(&self.top, &["merge-base", a, b]).map(|s| s.trim().to_string())
     }

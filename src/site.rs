@@ -11,7 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tera::Context;
 
-use crate::changes::PageChange;
+use crate::changes::ChangeSet;
 use crate::config::{self, Config};
 use crate::content::front_matter::LinkTarget;
 use crate::content::library::{normalise_alias, ROOT};
@@ -258,6 +258,7 @@ impl Site {
             let mut ctx = renderer.context();
             let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
             ctx.insert("changes", &list);
+            ctx.insert("unknown", &changes.unknown);
             results.push(writer.html("changes.html", &ctx, "/muutokset/"));
         }
         results.push(self.copy_files(sink));
@@ -331,7 +332,7 @@ impl Site {
         uses
     }
 
-    fn views<'a>(&'a self, changes: &'a [PageChange]) -> Views<'a> {
+    fn views<'a>(&'a self, changes: &'a ChangeSet) -> Views<'a> {
         Views {
             lib: &self.lib,
             config: &self.config,
@@ -342,9 +343,9 @@ impl Site {
     }
 
     /// Values every template sees besides `site` and `t`.
-    fn shared(&self, views: &Views, changes: &[PageChange]) -> Vec<(&'static str, serde_json::Value)> {
+    fn shared(&self, views: &Views, changes: &ChangeSet) -> Vec<(&'static str, serde_json::Value)> {
         let preview = self.preview.as_ref().map(|p| {
-            serde_json::json!({ "id": p.review_id, "pull_url": p.pull_url, "changes_url": views.url("/muutokset/"), "count": changes.len() })
+            serde_json::json!({ "id": p.review_id, "pull_url": p.pull_url, "changes_url": views.url("/muutokset/"), "count": changes.count() })
         });
         vec![
             ("nav", serde_json::to_value(views.nav()).unwrap_or_default()),
@@ -466,20 +467,8 @@ impl Site {
     }
 
     /// What a deploy preview changes (empty outside previews).
-    fn changes(&self) -> (Vec<PageChange>, Diagnostics) {
-        match (&self.preview, &self.repo) {
-            (Some(_), Some(repo)) => {
-                let branch = self.config.repository.as_ref().map_or("main", |r| r.branch.as_str());
-                crate::preview::changes(&self.lib, repo, branch)
-            }
-            (Some(_), None) => (
-                Vec::new(),
-                Diagnostic::warning(content::CONTENT_DIR, 0, 0, "muutossivua ei voitu koota: sivusto ei ole Git-varastossa")
-                    .with_help("rakenna esikatselu Git-kloonista")
-                    .into(),
-            ),
-            _ => (Vec::new(), Diagnostics::new()),
-        }
+    fn changes(&self) -> (ChangeSet, Diagnostics) {
+        crate::preview::changes(&self.lib, &self.config, self.preview.as_ref(), self.repo.as_ref())
     }
 
     fn render_topics(&self, views: &Views, writer: &Writer) -> Vec<Result<(), Diagnostic>> {

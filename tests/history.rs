@@ -174,6 +174,95 @@ fn deploy_preview_shows_banner_changes_page_and_markers() {
     assert!(!site.out("index.html").contains("Kommenttikierros"));
 }
 
+const PREVIEW_ENV: [(&str, &str); 5] = [
+    ("CONTEXT", "deploy-preview"),
+    ("REVIEW_ID", "7"),
+    ("REPOSITORY_URL", "https://github.com/pirkanmaa/kasikirja"),
+    ("DEPLOY_PRIME_URL", "https://deploy-preview-7--kasikirja.netlify.app"),
+    ("HEAD", "ehdotus"),
+];
+
+fn preview_build(site: &SiteTest, env: &[(&str, &str)]) -> support::Run {
+    site.run_env(&["build", "--drafts", "--base-url", "https://deploy-preview-7--kasikirja.netlify.app"], env)
+}
+
+/// A base on `main` and a proposal branch `ehdotus` that changes only front matter and a section.
+fn front_matter_proposal() -> SiteTest {
+    let site = repo_site();
+    site.write("content/mallit/_index.md", "---\ntitle: Toimintamallit\npage_kind: model\n---\nKaikki mallit.\n")
+        .write("content/mallit/malli.md", "---\ntitle: Malli\nphase: kehitteilla\ntopics: [Perhekeskus]\n---\nSama teksti.\n")
+        .commit("Pohja", "2023-10-20");
+    site.git(&["checkout", "-q", "-b", "ehdotus"], "2023-11-01");
+    site.write("content/mallit/_index.md", "---\ntitle: Toimintamallit\npage_kind: model\n---\nKaikki mallit aakkosjärjestyksessä.\n")
+        .write("content/mallit/malli.md", "---\ntitle: Malli\nphase: kehitetty\ntopics: [Perhekeskus, Verkostot]\n---\nSama teksti.\n")
+        .commit("Ehdotus", "2023-11-02");
+    site
+}
+
+#[test]
+fn front_matter_and_section_edits_are_changes_too() {
+    let site = front_matter_proposal();
+    preview_build(&site, &PREVIEW_ENV).expect_ok();
+    let changes = site.out("muutokset/index.html");
+    // Fields read as on the model card, with the phase's name, not its id.
+    assert!(changes.contains("<p>Kehittämisen vaihe: <del>Kehitteillä</del><ins>Kehitetty</ins></p>"), "{changes}");
+    assert!(changes.contains("<p>Aihealueet: Perhekeskus<ins>, Verkostot</ins></p>"), "{changes}");
+    assert!(changes.contains("<p>Kaikki mallit <ins>aakkosjärjestyksessä</ins>.</p>"), "{changes}");
+    assert!(changes.contains("<code>content/mallit/_index.md</code>"), "{changes}");
+    let marker = "Tätä sivua on muutettu tässä ehdotuksessa. <a href=\"/muutokset/#content-mallit-index-md\">Katso muutokset</a>";
+    assert!(site.out("mallit/index.html").contains(marker), "{}", site.out("mallit/index.html"));
+    assert!(site.out("mallit/malli/index.html").contains("class=\"change-marker\""));
+}
+
+#[test]
+fn without_the_base_branch_the_changes_are_unknown_not_empty() {
+    let site = repo_site();
+    // Only the proposal's branch exists: as in a clone that fetched nothing else.
+    site.git(&["checkout", "-q", "-b", "ehdotus"], "2023-10-20");
+    site.write("content/a.md", "---\ntitle: A\n---\nTeksti.\n").commit("Ehdotus", "2023-10-20");
+    let run = preview_build(&site, &PREVIEW_ENV).expect_ok();
+    assert!(
+        run.stderr.contains("content:1:1: varoitus: muutossivua ei voitu koota: päähaaraa `main` ei löytynyt rakennusympäristöstä"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("git fetch origin main:refs/remotes/origin/main"), "{}", run.stderr);
+    let changes = site.out("muutokset/index.html");
+    assert!(changes.contains("<strong>Muutoksia ei voitu selvittää.</strong>"), "{changes}");
+    assert!(changes.contains("Päähaaraa `main` ei löytynyt rakennusympäristöstä. Sivu ei siksi kerro, mitä ehdotus muuttaa."), "{changes}");
+    assert!(!changes.contains("Ehdotus ei muuta yhtään sivua."), "{changes}");
+    assert!(site.out("a/index.html").contains("Muutokset tässä ehdotuksessa (?)"));
+}
+
+#[test]
+fn the_base_branch_is_found_in_fetch_head_and_under_its_configured_name() {
+    // `git fetch origin main` without a refspec updates only FETCH_HEAD.
+    let origin = front_matter_proposal();
+    let clone = SiteTest { dir: tempfile::tempdir().unwrap() };
+    let url = format!("file://{}", origin.root().display());
+    clone.git(&["clone", "-q", "--single-branch", "--branch", "ehdotus", &url, "."], "2023-11-03");
+    clone.git(&["fetch", "-q", "origin", "main"], "2023-11-03");
+    assert!(clone.git(&["branch", "-a"], "2023-11-03").lines().all(|b| !b.contains("main")), "no main ref in the clone");
+    preview_build(&clone, &PREVIEW_ENV).expect_ok();
+    assert!(clone.out("muutokset/index.html").contains("<ins>Kehitetty</ins>"), "{}", clone.out("muutokset/index.html"));
+
+    // A base branch with another name, from `repository.branch`.
+    let site = front_matter_proposal();
+    site.git(&["branch", "-q", "-m", "main", "trunk"], "2023-11-03");
+    site.write("handbook.yaml", &REPO_CONFIG.replace("branch: main", "branch: trunk"));
+    preview_build(&site, &PREVIEW_ENV).expect_ok();
+    assert!(site.out("muutokset/index.html").contains("<ins>Kehitetty</ins>"));
+}
+
+#[test]
+fn netlify_previews_fetch_the_base_branch_into_a_ref_of_its_own() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/netlify.toml")).unwrap();
+    let doc: toml::Table = text.parse().expect("netlify.toml is valid TOML");
+    let preview = doc["context"]["deploy-preview"]["command"].as_str().unwrap();
+    // Without the refspec only FETCH_HEAD would learn where `main` is.
+    assert!(preview.contains("git fetch --quiet origin main:refs/remotes/origin/main || true;"), "{preview}");
+}
+
 /// A tiny HTTP server on 127.0.0.1 with fixed answers, for `check --external`.
 fn link_server() -> (String, std::thread::JoinHandle<()>) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();

@@ -135,6 +135,7 @@ pub struct SectionView<'a> {
     pub is_catalogue: bool,
     /// Its pages are model cards.
     pub is_models: bool,
+    pub change: Option<ChangeMarker>,
 }
 
 /// Builds views for one site.
@@ -272,11 +273,12 @@ impl<'a> Views<'a> {
             draft: p.front.draft,
             source: p.source.display(),
             repo: self.repo_links(&p.source.display(), &p.front.title, &p.path),
-            change: self
-                .changes
-                .get(p.source.display().as_str())
-                .map(|c| ChangeMarker { kind: c.kind, url: self.url(&format!("/muutokset/#{}", c.anchor)) }),
+            change: self.change_marker(&p.source.display()),
         }
+    }
+
+    fn change_marker(&self, source: &str) -> Option<ChangeMarker> {
+        self.changes.get(source).map(|c| ChangeMarker { kind: c.kind, url: self.url(&format!("/muutokset/#{}", c.anchor)) })
     }
 
     fn repo_links(&self, source: &str, title: &str, path: &str) -> Option<RepoLinks> {
@@ -326,6 +328,7 @@ impl<'a> Views<'a> {
                 .collect(),
             is_catalogue,
             is_models: s.page_kind == PageKind::Model,
+            change: s.source.as_ref().and_then(|src| self.change_marker(&src.display())),
         }
     }
 
