@@ -24,6 +24,9 @@ pub struct Preview {
     pub review_id: String,
     /// Link to the pull request.
     pub pull_url: Option<String>,
+    /// The pull request's branch (Netlify's `HEAD`), for edit and history
+    /// links: a page added in the proposal does not exist on the base branch.
+    pub head: Option<String>,
 }
 
 impl Preview {
@@ -35,7 +38,19 @@ impl Preview {
         }
         let review_id = get("REVIEW_ID").filter(|r| !r.trim().is_empty()).unwrap_or_else(|| "?".into());
         let pull_url = get("REPOSITORY_URL").filter(|u| u.starts_with("https://")).map(|u| pull_link(&u, &review_id));
-        Some(Preview { review_id, pull_url })
+        let head = get("HEAD").map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
+        Some(Preview { review_id, pull_url, head })
+    }
+
+    /// Fills in what the site configuration knows: without an `https://`
+    /// `REPOSITORY_URL` (Netlify gives `git@…` for some set-ups), the pull
+    /// request is found under the configured `repository.url`.
+    pub fn for_site(&self, config: &Config) -> Preview {
+        let mut p = self.clone();
+        if p.pull_url.is_none() && p.review_id != "?" {
+            p.pull_url = config.repository.as_ref().filter(|r| r.url.starts_with("https://")).map(|r| pull_link(&r.url, &p.review_id));
+        }
+        p
     }
 }
 
@@ -156,8 +171,21 @@ mod tests {
     fn only_the_deploy_preview_context_is_a_preview() {
         assert_eq!(
             Preview::from_env(env("deploy-preview", "https://github.com/org/kasikirja")),
-            Some(Preview { review_id: "12".into(), pull_url: Some("https://github.com/org/kasikirja/pull/12".into()) })
+            Some(Preview {
+                review_id: "12".into(),
+                pull_url: Some("https://github.com/org/kasikirja/pull/12".into()),
+                head: Some("ehdotus/uusi-luku".into()),
+            })
         );
         assert_eq!(Preview::from_env(env("production", "https://github.com/org/kasikirja")), None);
+    }
+
+    #[test]
+    fn without_an_https_repository_url_the_configured_one_gives_the_pull_link() {
+        let config = crate::config::parse("title: T\nbase_url: https://e.org/\nrepository:\n  url: https://github.com/org/kasikirja/\n")
+            .expect("test configuration");
+        let p = Preview::from_env(env("deploy-preview", "git@github.com:org/kasikirja")).expect("a preview");
+        assert_eq!(p.pull_url, None);
+        assert_eq!(p.for_site(&config).pull_url.as_deref(), Some("https://github.com/org/kasikirja/pull/12"));
     }
 }

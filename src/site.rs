@@ -124,7 +124,8 @@ impl Site {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok((Site { root: opts.root.clone(), config, theme, lib, repo, preview: opts.preview.clone(), drafts: opts.drafts }, diags))
+        let preview = opts.preview.as_ref().map(|p| p.for_site(&config));
+        Ok((Site { root: opts.root.clone(), config, theme, lib, repo, preview, drafts: opts.drafts }, diags))
     }
 
     fn resolver(&self) -> LinkResolver<'_> {
@@ -339,6 +340,7 @@ impl Site {
             resolver: self.resolver(),
             repo_prefix: self.repo.as_ref().map_or("", |r| r.prefix.as_str()),
             changes: changes.iter().map(|c| (c.source.as_str(), c)).collect(),
+            edit_branch: self.preview.as_ref().and_then(|p| p.head.as_deref()),
         }
     }
 

@@ -263,6 +263,53 @@ fn netlify_previews_fetch_the_base_branch_into_a_ref_of_its_own() {
     assert!(preview.contains("git fetch --quiet origin main:refs/remotes/origin/main || true;"), "{preview}");
 }
 
+#[test]
+fn preview_edit_links_use_the_proposal_branch_and_the_pull_link_falls_back_to_the_configured_repository() {
+    let site = repo_site();
+    site.write("content/a.md", "---\ntitle: A\n---\n").commit("Pohja", "2023-10-20");
+    site.git(&["checkout", "-q", "-b", "ehdotus"], "2023-11-01");
+    site.write("content/uusi.md", "---\ntitle: Uusi\n---\nUusi luku.\n").commit("Ehdotus", "2023-11-02");
+    let mut env = PREVIEW_ENV;
+    env[2] = ("REPOSITORY_URL", "git@github.com:pirkanmaa/kasikirja.git");
+    preview_build(&site, &env).expect_ok();
+    let html = site.out("uusi/index.html");
+    assert!(
+        html.contains("<a href=\"https://github.com/pirkanmaa/kasikirja/edit/ehdotus/content/uusi.md\">Muokkaa tätä sivua</a>"),
+        "{html}"
+    );
+    assert!(html.contains("https://github.com/pirkanmaa/kasikirja/commits/ehdotus/content/uusi.md"), "{html}");
+    assert!(html.contains("<a href=\"https://github.com/pirkanmaa/kasikirja/pull/7\">Avaa ehdotus ja kommentoi</a>"), "{html}");
+}
+
+#[test]
+fn section_pages_have_dates_and_edit_feedback_and_history_links() {
+    let site = repo_site();
+    site.write("content/_index.md", "---\ntitle: Etusivu\n---\nTervetuloa.\n")
+        .write("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\nJohdanto.\n")
+        .write("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\nupdated: 2024-01-02\n---\n")
+        .write("content/ilman/luku.md", "---\ntitle: Luku\n---\n")
+        .commit("Pohja", "2023-10-20");
+    site.write("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\nJohdanto, tarkennettu.\n").commit("Muokkaus", "2023-12-30");
+    site.build().expect_ok();
+    let html = site.out("kasikirja/index.html");
+    assert!(html.contains("Luotu:</span> <time datetime=\"2023-10-20\">20.10.2023</time>"), "{html}");
+    assert!(html.contains("Viimeksi muokattu:</span> <time datetime=\"2023-12-30\">30.12.2023</time>"), "{html}");
+    assert!(
+        html.contains("<a href=\"https://github.com/pirkanmaa/kasikirja/edit/main/content/kasikirja/_index.md\">Muokkaa tätä sivua</a>")
+    );
+    assert!(html.contains("https://github.com/pirkanmaa/kasikirja/issues/new?title=Palaute%3A+K%C3%A4sikirja&amp;"), "{html}");
+    assert!(html.contains("https://github.com/pirkanmaa/kasikirja/commits/main/content/kasikirja/_index.md"));
+    let catalogue = site.out("mallit/index.html");
+    assert!(
+        catalogue.contains("Viimeksi muokattu:</span> <time datetime=\"2024-01-02\">2.1.2024</time>"),
+        "front matter wins: {catalogue}"
+    );
+    assert!(catalogue.contains("/edit/main/content/mallit/_index.md"));
+    assert!(site.out("index.html").contains("/edit/main/content/_index.md\">Muokkaa tätä sivua</a>"));
+    // A folder without `_index.md` has no file to edit.
+    assert!(!site.out("ilman/index.html").contains("Muokkaa tätä sivua"));
+}
+
 /// A tiny HTTP server on 127.0.0.1 with fixed answers, for `check --external`.
 fn link_server() -> (String, std::thread::JoinHandle<()>) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
