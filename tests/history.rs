@@ -99,6 +99,31 @@ fn edit_feedback_and_history_links_come_from_the_repository_setting() {
 }
 
 #[test]
+fn the_bundled_handbook_links_every_page_to_its_repository() {
+    let site = SiteTest::bundled();
+    site.build().expect_ok();
+    let page = walkdir::WalkDir::new(site.root().join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md") && e.file_name() != "_index.md")
+        .expect("a page in content/");
+    let rel = page.path().strip_prefix(site.root()).unwrap().to_string_lossy().replace('\\', "/");
+    let home = site.out("index.html");
+    assert!(home.contains("https://github.com/pirkanmaan-perhekeskus/kasikirja/edit/main/content/_index.md"), "{home}");
+    let html = walkdir::WalkDir::new(site.out_path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .find(|h| h.contains(&format!("/edit/main/{rel}\">Muokkaa tätä sivua</a>")));
+    assert!(
+        html.is_some_and(|h| h.contains("Anna palautetta</a>") && h.contains(&format!("/commits/main/{rel}"))),
+        "no edit link to {rel}"
+    );
+}
+
+#[test]
 fn drafts_carry_a_banner_and_stay_out_of_sitemap_and_feed() {
     let site = SiteTest::new()
         .file("content/a.md", "---\ntitle: Luonnossivu\ndraft: true\nupdated: 2024-02-02\n---\n")
