@@ -129,7 +129,7 @@ impl Site {
     }
 
     fn resolver(&self) -> LinkResolver<'_> {
-        LinkResolver { lib: &self.lib, base_path: self.config.base_path() }
+        LinkResolver::new(&self.lib, self.config.base_path()).with_statics(self.theme.statics().map(|(rel, _)| rel))
     }
 
     /// Renders the Markdown of every page and section, in parallel.
@@ -186,13 +186,8 @@ impl Site {
             }
             for (href, line) in refs {
                 if let Err(un) = resolver.resolve(&p.source.rel, href) {
-                    let help = un.closest.map_or("tarkista polku: se luetaan tämän tiedoston kansiosta".to_string(), |c| {
-                        format!("tarkoititko `content/{c}`?")
-                    });
                     diags.push(
-                        Diagnostic::error(p.source.display(), line, 1, format!("tiedostoa `content/{}` ei löydy", un.wanted))
-                            .with_help(help)
-                            .with_source(&p.text),
+                        Diagnostic::error(p.source.display(), line, 1, un.message("tiedostoa")).with_help(un.help()).with_source(&p.text),
                     );
                 }
             }
