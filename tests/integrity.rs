@@ -14,6 +14,97 @@ fn expect_block(run: &Run, block: &str) {
 
 const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>\n";
 
+fn with_images() -> SiteTest {
+    SiteTest::new().file("content/kuvat/kaavio.svg", SVG).file("content/mallit/liitteet/lomake.pdf", "%PDF-1.4\n")
+}
+
+#[test]
+fn an_image_without_alt_text_is_an_error() {
+    let site = with_images().file("content/luvut/kuvat.md", "---\ntitle: Kuvat\n---\nTeksti ja kuva: ![](../kuvat/kaavio.svg)\n");
+    let run = site.check().expect_errors(&[]);
+    expect_block(
+        &run,
+        "content/luvut/kuvat.md:4:17: virhe: kuvalta `../kuvat/kaavio.svg` puuttuu vaihtoehtoinen teksti
+  |
+4 | Teksti ja kuva: ![](../kuvat/kaavio.svg)
+  |                 ^
+  = help: kirjoita hakasulkeisiin, mitä kuvassa on: `![Kuvaus kuvasta](kuva.svg)`",
+    );
+    // Alt text of spaces only is no alt text either.
+    let site = with_images().file("content/a.md", "---\ntitle: A\n---\n![  ](kuvat/kaavio.svg)\n");
+    site.check().expect_errors(&["content/a.md:4:1: virhe: kuvalta `kuvat/kaavio.svg` puuttuu vaihtoehtoinen teksti"]);
+}
+
+#[test]
+fn a_missing_image_names_the_closest_existing_one() {
+    let site = with_images().file("content/luvut/kuvat.md", "---\ntitle: Kuvat\n---\n\n![Kaavio perhekeskuksesta](../kuvat/kavio.svg)\n");
+    let run = site.check().expect_errors(&[]);
+    expect_block(
+        &run,
+        "content/luvut/kuvat.md:5:1: virhe: kuvaa `content/kuvat/kavio.svg` ei löydy
+  |
+5 | ![Kaavio perhekeskuksesta](../kuvat/kavio.svg)
+  | ^
+  = help: tarkoititko `content/kuvat/kaavio.svg`? Polku luetaan tämän tiedoston kansiosta",
+    );
+}
+
+#[test]
+fn a_missing_attachment_is_an_error_in_the_body_and_in_front_matter() {
+    let site = with_images()
+        .file("content/luvut/lomakkeet.md", "---\ntitle: Lomakkeet\n---\nLataa [lomake](../mallit/liitteet/lomak.pdf).\n")
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/malli.md", "---\ntitle: Malli\nlinks:\n  - title: Lomake\n    file: liitteet/lomak.pdf\n---\n");
+    let run = site.check().expect_errors(&[]);
+    expect_block(
+        &run,
+        "content/luvut/lomakkeet.md:4:7: virhe: linkin kohdetta `content/mallit/liitteet/lomak.pdf` ei löydy
+  |
+4 | Lataa [lomake](../mallit/liitteet/lomak.pdf).
+  |       ^
+  = help: tarkoititko `content/mallit/liitteet/lomake.pdf`? Polku luetaan tämän tiedoston kansiosta",
+    );
+    expect_block(
+        &run,
+        "content/mallit/malli.md:4:1: virhe: tiedostoa `content/mallit/liitteet/lomak.pdf` ei löydy
+  |
+4 |   - title: Lomake
+  | ^
+  = help: tarkoititko `content/mallit/liitteet/lomake.pdf`? Polku luetaan tämän tiedoston kansiosta",
+    );
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 2, "{}", run.stderr);
+}
+
+#[test]
+fn a_heading_that_skips_a_level_is_a_warning() {
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n## Väliotsikko\n\nTeksti.\n\n#### Liian syvä\n");
+    let run = site.check().expect_ok();
+    expect_block(
+        &run,
+        "content/a.md:8:1: varoitus: otsikkotaso hyppää tasolta 2 tasolle 4
+  |
+8 | #### Liian syvä
+  | ^
+  = help: käytä tasoa 3 (`###`), jotta ruudunlukijan otsikkorakenne pysyy ehjänä",
+    );
+}
+
+#[test]
+fn a_main_heading_in_the_body_is_a_warning() {
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n# Toinen pääotsikko\n\n## Väliotsikko\n");
+    let run = site.check().expect_ok();
+    expect_block(
+        &run,
+        "content/a.md:4:1: varoitus: sivun tekstissä on pääotsikko (H1)
+  |
+4 | # Toinen pääotsikko
+  | ^
+  = help: sivun otsikko tulee alkutietojen `title`-kentästä: aloita tekstin otsikot tasolta `##`",
+    );
+    // The H1 counts as level 1, so the H2 after it skips nothing.
+    assert!(!run.stderr.contains("hyppää"), "{}", run.stderr);
+}
+
 /// A site under a base path (`/kasikirja`), with a chapter, an alias, a topic and an asset.
 fn absolute_site(body: &str) -> SiteTest {
     SiteTest::new()
