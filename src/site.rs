@@ -519,7 +519,10 @@ impl Site {
         } else {
             format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", views.permalink("/sitemap.xml"))
         };
-        writer.file("atom.xml", crate::feed::atom(&self.lib, &self.config.title, &|p| views.permalink(p)).as_bytes())?;
+        writer.file(
+            "atom.xml",
+            crate::feed::atom(&self.lib, &self.config.title, &self.config.language, &|p| views.permalink(p)).as_bytes(),
+        )?;
         writer.file("robots.txt", robots.as_bytes())?;
         let mut redirects = String::new();
         for p in &self.lib.pages {

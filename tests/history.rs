@@ -148,6 +148,10 @@ fn atom_feed_lists_pages_newest_first() {
     assert!(new < old, "{feed}");
     assert!(feed.contains("<updated>2024-03-01T00:00:00Z</updated>") && feed.contains("<summary>Tiivistelmä</summary>"));
     assert!(!feed.contains("Päiväämätön"));
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fi\">"), "{feed}");
+    // The feed speaks the site's language.
+    site.write("handbook.yaml", &format!("{}language: sv\n", support::CONFIG)).build().expect_ok();
+    assert!(site.out("atom.xml").contains("xml:lang=\"sv\""), "{}", site.out("atom.xml"));
 }
 
 #[test]
@@ -178,6 +182,8 @@ fn deploy_preview_shows_banner_changes_page_and_markers() {
         assert!(html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"), "{page}");
     }
     assert_eq!(site.out("robots.txt"), "User-agent: *\nDisallow: /\n");
+    // The search page has its own `noindex`; a preview must not add a second robots tag.
+    assert_eq!(site.out("haku/index.html").matches("<meta name=\"robots\"").count(), 1, "{}", site.out("haku/index.html"));
 
     let changes = site.out("muutokset/index.html");
     assert!(changes.contains("<h1>Muutokset tässä ehdotuksessa #7</h1>"), "{changes}");
@@ -197,6 +203,7 @@ fn deploy_preview_shows_banner_changes_page_and_markers() {
     site.build().expect_ok();
     assert!(!site.root().join("public/muutokset").exists());
     assert!(!site.out("index.html").contains("Kommenttikierros"));
+    assert!(site.out("haku/index.html").contains("<meta name=\"robots\" content=\"noindex\">"));
 }
 
 const PREVIEW_ENV: [(&str, &str); 5] = [
