@@ -356,6 +356,11 @@ fn link_server() -> (String, std::thread::JoinHandle<()>) {
                     (_, "/ok") => 200,
                     (tiny_http::Method::Head, "/vain-get") => 405,
                     (_, "/vain-get") => 200,
+                    (_, "/silmukka") => {
+                        let to = tiny_http::Header::from_bytes("Location", "/silmukka").unwrap();
+                        let _ = req.respond(tiny_http::Response::empty(302).with_header(to));
+                        return;
+                    }
                     (_, "/hidas") => {
                         std::thread::sleep(std::time::Duration::from_secs(3));
                         200
@@ -389,4 +394,24 @@ fn check_external_reports_dead_and_slow_links_against_a_local_server() {
         &format!("content/mallit/m.md:4:1: virhe: ulkoinen linkki `{base}/poistettu` ei toimi: palvelin vastasi HTTP 404"),
     ]);
     assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
+}
+
+#[test]
+fn check_external_explains_redirect_loops_and_refused_connections_in_finnish() {
+    let (base, _server) = link_server();
+    // A port nobody listens on: bound, then released.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let site =
+        SiteTest::new().file("content/a.md", &format!("---\ntitle: A\n---\n[kehä]({base}/silmukka)\n\n[suljettu](http://{closed}/)\n"));
+    let run = site.run(&["check", "--external", "--timeout", "5"]).expect_errors(&[
+        &format!(
+            "content/a.md:4:1: virhe: ulkoinen linkki `{base}/silmukka` ei toimi: liian monta uudelleenohjausta (osoite ohjaa kehässä tai liian monen osoitteen kautta)"
+        ),
+        &format!("content/a.md:6:1: virhe: ulkoinen linkki `http://{closed}/` ei toimi: palvelin ei ottanut yhteyttä vastaan (tekninen syy: "),
+    ]);
+    // No English from the HTTP library outside the marked technical reason.
+    let finnish: String = run.stderr.lines().map(|l| l.split(" (tekninen syy:").next().unwrap_or(l)).collect::<Vec<_>>().join("\n");
+    for english in ["too many redirects", "io:", "Connection refused"] {
+        assert!(!finnish.contains(english), "{english}: {}", run.stderr);
+    }
 }
