@@ -1,7 +1,9 @@
 //! "Muutokset tässä ehdotuksessa": what a pull request changes, for reviewers
-//! who never read a diff. Compares every Markdown page of the working tree
-//! with the same file at the merge base, and renders a word-level redline of
-//! the readable text (not the Markdown source) with `<ins>` and `<del>`.
+//! who never read a diff. Turns a Markdown file (page or section) into the
+//! text a reader sees — visible front-matter fields as labelled lines, then
+//! the body without markup — and renders a word-level redline of two such
+//! texts with `<ins>` and `<del>`. [`ChangeSet`] is the result for a whole
+//! site; which files to compare is `preview`'s job.
 
 use std::collections::BTreeMap;
 

@@ -264,6 +264,15 @@ fn without_the_base_branch_the_changes_are_unknown_not_empty() {
     assert!(changes.contains("Päähaaraa `main` ei löytynyt rakennusympäristöstä. Sivu ei siksi kerro, mitä ehdotus muuttaa."), "{changes}");
     assert!(!changes.contains("Ehdotus ei muuta yhtään sivua."), "{changes}");
     assert!(site.out("a/index.html").contains("Muutokset tässä ehdotuksessa (?)"));
+
+    // A shallow clone of the proposal alone, as Netlify may start with.
+    let origin = front_matter_proposal();
+    let clone = SiteTest { dir: tempfile::tempdir().unwrap() };
+    let url = format!("file://{}", origin.root().display());
+    clone.git(&["clone", "-q", "--depth", "1", "--branch", "ehdotus", &url, "."], "2023-11-03");
+    let run = preview_build(&clone, &PREVIEW_ENV).expect_ok();
+    assert!(run.stderr.contains("päähaaraa `main` ei löytynyt rakennusympäristöstä (klooni on matala)"), "{}", run.stderr);
+    assert!(clone.out("muutokset/index.html").contains("Muutoksia ei voitu selvittää."));
 }
 
 #[test]
