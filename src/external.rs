@@ -2,6 +2,8 @@
 //! is requested once (HEAD, falling back to GET where servers refuse HEAD),
 //! with a bounded number of parallel requests and a time limit per request.
 //! Never part of a normal build: the network is slow, flaky and not ours.
+//! Failures are explained in Finnish; the HTTP library's own (English) words
+//! appear only as a marked technical reason.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -37,8 +39,39 @@ fn probe(agent: &ureq::Agent, url: &str) -> Option<String> {
     match result {
         Ok(code) if code < 400 => None,
         Ok(code) => Some(format!("palvelin vastasi HTTP {code}")),
-        Err(ureq::Error::Timeout(_)) => Some("palvelin ei vastannut ajoissa".into()),
-        Err(e) => Some(format!("yhteys epäonnistui ({e})")),
+        Err(e) => Some(reason(&e)),
+    }
+}
+
+/// A Finnish reason for a failed request. Where the Finnish does not say it
+/// all, the library's or operating system's own words follow as the
+/// technical reason (`tekninen syy: …`), for whoever digs deeper.
+fn reason(e: &ureq::Error) -> String {
+    use std::io::ErrorKind;
+    let detailed = |fi: &str, detail: &dyn std::fmt::Display| format!("{fi} (tekninen syy: {detail})");
+    match e {
+        ureq::Error::Timeout(_) => "palvelin ei vastannut ajoissa".into(),
+        ureq::Error::TooManyRedirects => "liian monta uudelleenohjausta (osoite ohjaa kehässä tai liian monen osoitteen kautta)".into(),
+        ureq::Error::RedirectFailed => "uudelleenohjausta ei voitu seurata".into(),
+        ureq::Error::HostNotFound => "palvelimen nimeä ei löydy (tarkista osoitteen verkkotunnus)".into(),
+        ureq::Error::ConnectionFailed => "palvelimeen ei saatu yhteyttä".into(),
+        ureq::Error::Io(io) => {
+            let fi = match io.kind() {
+                ErrorKind::ConnectionRefused => "palvelin ei ottanut yhteyttä vastaan",
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => "palvelin katkaisi yhteyden",
+                ErrorKind::TimedOut => "palvelin ei vastannut ajoissa",
+                ErrorKind::UnexpectedEof => "yhteys katkesi kesken vastauksen",
+                _ => "yhteys epäonnistui",
+            };
+            detailed(fi, io)
+        }
+        ureq::Error::BadUri(uri) => detailed("osoite ei kelpaa", uri),
+        ureq::Error::Tls(_) | ureq::Error::Pem(_) | ureq::Error::Rustls(_) | ureq::Error::TlsRequired => {
+            detailed("suojattua yhteyttä (TLS) ei voitu muodostaa", e)
+        }
+        ureq::Error::Protocol(_) | ureq::Error::Http(_) => detailed("palvelimen vastaus ei ollut kelvollista HTTP:tä", e),
+        ureq::Error::BodyExceedsLimit(_) | ureq::Error::LargeResponseHeader(..) => "palvelimen vastaus oli liian suuri".into(),
+        other => detailed("yhteys epäonnistui", other),
     }
 }
 

@@ -15,7 +15,7 @@ pub fn render_page(text: &str) -> Result<String, Vec<String>> {
     let input = ParseInput { path: "content/a.md", text, phases: &config.phases, inherited_kind: Some(PageKind::Model), is_section: false };
     let parsed = parse(&input).map_err(|d| d.sorted().iter().map(|x| x.render()).collect::<Vec<_>>())?;
     let (lib, _) = Library::new(Vec::new(), &config, false);
-    let resolver = LinkResolver { lib: &lib, base_path: "" };
+    let resolver = LinkResolver::new(&lib, "");
     let src = Source { display: "content/a.md", rel: "a.md", file_text: text, body_offset: parsed.body_offset };
     let out = render(&src, &resolver, RenderOptions { table_label: "Taulukko", heading_offset: 1, trusted_html: false });
     if out.diagnostics.has_errors() {

@@ -67,6 +67,7 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("changes_title", "Muutokset tässä ehdotuksessa", "Ändringar i detta förslag", "Changes in this proposal"),
     ("changes_intro", "Alla ovat kaikki sivut, joita ehdotus lisää, muuttaa tai poistaa. Lisätty teksti on alleviivattu, poistettu teksti yliviivattu.", "Nedan finns alla sidor som förslaget lägger till, ändrar eller tar bort. Tillagd text är understruken, borttagen text överstruken.", "Below are all pages the proposal adds, changes or removes. Added text is underlined, removed text struck through."),
     ("no_changes", "Ehdotus ei muuta yhtään sivua.", "Förslaget ändrar inga sidor.", "The proposal changes no pages."),
+    ("changes_unknown", "Muutoksia ei voitu selvittää.", "Ändringarna kunde inte utredas.", "The changes could not be determined."),
     ("change_added", "Uusi sivu", "Ny sida", "New page"),
     ("change_changed", "Muutettu sivu", "Ändrad sida", "Changed page"),
     ("change_removed", "Poistettu sivu", "Borttagen sida", "Removed page"),

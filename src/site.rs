@@ -13,7 +13,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tera::Context;
 
-use crate::changes::PageChange;
+use crate::changes::ChangeSet;
 use crate::config::{self, Config};
 use crate::content::front_matter::LinkTarget;
 use crate::content::library::{normalise_alias, ROOT};
@@ -71,7 +71,7 @@ pub struct Report {
 pub struct Prepared {
     pages_md: Vec<Rendered>,
     sections_md: Vec<Rendered>,
-    changes: Vec<PageChange>,
+    changes: ChangeSet,
     renderer: Renderer,
     warnings: Diagnostics,
     clock: Clock,
@@ -136,11 +136,12 @@ impl Site {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok((Site { root: opts.root.clone(), config, theme, lib, repo, preview: opts.preview.clone(), drafts: opts.drafts }, diags))
+        let preview = opts.preview.as_ref().map(|p| p.for_site(&config));
+        Ok((Site { root: opts.root.clone(), config, theme, lib, repo, preview, drafts: opts.drafts }, diags))
     }
 
     fn resolver(&self) -> LinkResolver<'_> {
-        LinkResolver { lib: &self.lib, base_path: self.config.base_path() }
+        LinkResolver::new(&self.lib, self.config.base_path()).with_statics(self.theme.statics().map(|(rel, _)| rel))
     }
 
     /// Renders the Markdown of every page and section, in parallel.
@@ -202,13 +203,8 @@ impl Site {
             }
             for (href, line) in refs {
                 if let Err(un) = resolver.resolve(&p.source.rel, href) {
-                    let help = un.closest.map_or("tarkista polku: se luetaan tämän tiedoston kansiosta".to_string(), |c| {
-                        format!("tarkoititko `content/{c}`?")
-                    });
                     diags.push(
-                        Diagnostic::error(p.source.display(), line, 1, format!("tiedostoa `content/{}` ei löydy", un.wanted))
-                            .with_help(help)
-                            .with_source(&p.text),
+                        Diagnostic::error(p.source.display(), line, 1, un.message("tiedostoa")).with_help(un.help()).with_source(&p.text),
                     );
                 }
             }
@@ -301,6 +297,7 @@ impl Site {
             let mut ctx = renderer.context();
             let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
             ctx.insert("changes", &list);
+            ctx.insert("unknown", &changes.unknown);
             results.push(writer.html("changes.html", &mut ctx, "/muutokset/"));
         }
         results.push(self.copy_files(sink));
@@ -386,20 +383,21 @@ impl Site {
         uses
     }
 
-    fn views<'a>(&'a self, changes: &'a [PageChange]) -> Views<'a> {
+    fn views<'a>(&'a self, changes: &'a ChangeSet) -> Views<'a> {
         Views {
             lib: &self.lib,
             config: &self.config,
             resolver: self.resolver(),
             repo_prefix: self.repo.as_ref().map_or("", |r| r.prefix.as_str()),
             changes: changes.iter().map(|c| (c.source.as_str(), c)).collect(),
+            edit_branch: self.preview.as_ref().and_then(|p| p.head.as_deref()),
         }
     }
 
     /// Values every template sees besides `site` and `t`.
-    fn shared(&self, views: &Views, changes: &[PageChange]) -> Vec<(&'static str, serde_json::Value)> {
+    fn shared(&self, views: &Views, changes: &ChangeSet) -> Vec<(&'static str, serde_json::Value)> {
         let preview = self.preview.as_ref().map(|p| {
-            serde_json::json!({ "id": p.review_id, "pull_url": p.pull_url, "changes_url": views.url("/muutokset/"), "count": changes.len() })
+            serde_json::json!({ "id": p.review_id, "pull_url": p.pull_url, "changes_url": views.url("/muutokset/"), "count": changes.count() })
         });
         vec![
             ("nav", serde_json::to_value(views.nav()).unwrap_or_default()),
@@ -532,20 +530,8 @@ impl Site {
     }
 
     /// What a deploy preview changes (empty outside previews).
-    fn changes(&self) -> (Vec<PageChange>, Diagnostics) {
-        match (&self.preview, &self.repo) {
-            (Some(_), Some(repo)) => {
-                let branch = self.config.repository.as_ref().map_or("main", |r| r.branch.as_str());
-                crate::preview::changes(&self.lib, repo, branch)
-            }
-            (Some(_), None) => (
-                Vec::new(),
-                Diagnostic::warning(content::CONTENT_DIR, 0, 0, "muutossivua ei voitu koota: sivusto ei ole Git-varastossa")
-                    .with_help("rakenna esikatselu Git-kloonista")
-                    .into(),
-            ),
-            _ => (Vec::new(), Diagnostics::new()),
-        }
+    fn changes(&self) -> (ChangeSet, Diagnostics) {
+        crate::preview::changes(&self.lib, &self.config, self.preview.as_ref(), self.repo.as_ref())
     }
 
     fn render_topics(&self, views: &Views, writer: &Writer) -> Vec<Result<(), Diagnostic>> {
@@ -599,7 +585,10 @@ impl Site {
         } else {
             format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", views.permalink("/sitemap.xml"))
         };
-        writer.file("atom.xml", crate::feed::atom(&self.lib, &self.config.title, &|p| views.permalink(p)).as_bytes())?;
+        writer.file(
+            "atom.xml",
+            crate::feed::atom(&self.lib, &self.config.title, &self.config.language, &|p| views.permalink(p)).as_bytes(),
+        )?;
         writer.file("robots.txt", robots.as_bytes())?;
         let mut redirects = String::new();
         for p in &self.lib.pages {

@@ -31,6 +31,38 @@ fn dates_come_from_git_unless_front_matter_gives_them() {
     assert!(b.contains("<time datetime=\"2023-10-20\">20.10.2023</time>"), "updated from git: {b}");
 }
 
+const LONG: &str = "Perhekeskus kokoaa lasten ja perheiden palvelut yhteen.\n\nVerkosto kokoontuu kahdesti vuodessa.\n\n";
+
+#[test]
+fn moving_a_page_keeps_its_dates_and_keeps_it_out_of_the_feed() {
+    let site = repo_site();
+    site.write("content/a.md", "---\ntitle: Siirtyvä\n---\nEnsimmäinen versio.\n").commit("Uusi", "2023-01-10");
+    site.write("content/a.md", &format!("---\ntitle: Siirtyvä\n---\n{LONG}Toinen versio.\n")).commit("Muokkaus", "2023-03-01");
+    site.write("content/uusin.md", "---\ntitle: Uusin\n---\nTeksti.\n").commit("Toinen sivu", "2023-05-01");
+    site.git(&["mv", "content/a.md", "content/b.md"], "2023-06-01");
+    site.commit("Siirto", "2023-06-01");
+    std::fs::create_dir_all(site.root().join("content/äitiys")).unwrap();
+    site.git(&["mv", "content/b.md", "content/äitiys/siirretty.md"], "2023-07-01");
+    site.commit("Toinen siirto", "2023-07-01");
+    site.build().expect_ok();
+    let html = site.out("aitiys/siirretty/index.html");
+    assert!(html.contains("Luotu:</span> <time datetime=\"2023-01-10\">10.1.2023</time>"), "{html}");
+    assert!(html.contains("Viimeksi muokattu:</span> <time datetime=\"2023-03-01\">1.3.2023</time>"), "{html}");
+    let feed = site.out("atom.xml");
+    let (newest, moved) = (feed.find("<title>Uusin</title>").unwrap(), feed.find("<title>Siirtyvä</title>").unwrap());
+    assert!(newest < moved, "a move is not an update: {feed}");
+
+    // A move with an edit is an edit; the creation date still survives it.
+    site.git(&["mv", "content/äitiys/siirretty.md", "content/c.md"], "2023-09-01");
+    // Git sees a rename when most of the file stays the same.
+    site.write("content/c.md", &format!("---\ntitle: Siirtyvä\n---\n{LONG}Toinen versio, tarkennettu.\n"))
+        .commit("Siirto ja muokkaus", "2023-09-01");
+    site.build().expect_ok();
+    let html = site.out("c/index.html");
+    assert!(html.contains("<time datetime=\"2023-01-10\">10.1.2023</time>"), "{html}");
+    assert!(html.contains("Viimeksi muokattu:</span> <time datetime=\"2023-09-01\">1.9.2023</time>"), "{html}");
+}
+
 #[test]
 fn a_shallow_clone_is_reported_not_turned_into_wrong_dates() {
     let origin = repo_site();
@@ -67,6 +99,31 @@ fn edit_feedback_and_history_links_come_from_the_repository_setting() {
 }
 
 #[test]
+fn the_bundled_handbook_links_every_page_to_its_repository() {
+    let site = SiteTest::bundled();
+    site.build().expect_ok();
+    let page = walkdir::WalkDir::new(site.root().join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md") && e.file_name() != "_index.md")
+        .expect("a page in content/");
+    let rel = page.path().strip_prefix(site.root()).unwrap().to_string_lossy().replace('\\', "/");
+    let home = site.out("index.html");
+    assert!(home.contains("https://github.com/pirkanmaan-perhekeskus/kasikirja/edit/main/content/_index.md"), "{home}");
+    let html = walkdir::WalkDir::new(site.out_path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .find(|h| h.contains(&format!("/edit/main/{rel}\">Muokkaa tätä sivua</a>")));
+    assert!(
+        html.is_some_and(|h| h.contains("Anna palautetta</a>") && h.contains(&format!("/commits/main/{rel}"))),
+        "no edit link to {rel}"
+    );
+}
+
+#[test]
 fn drafts_carry_a_banner_and_stay_out_of_sitemap_and_feed() {
     let site = SiteTest::new()
         .file("content/a.md", "---\ntitle: Luonnossivu\ndraft: true\nupdated: 2024-02-02\n---\n")
@@ -91,6 +148,10 @@ fn atom_feed_lists_pages_newest_first() {
     assert!(new < old, "{feed}");
     assert!(feed.contains("<updated>2024-03-01T00:00:00Z</updated>") && feed.contains("<summary>Tiivistelmä</summary>"));
     assert!(!feed.contains("Päiväämätön"));
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fi\">"), "{feed}");
+    // The feed speaks the site's language.
+    site.write("handbook.yaml", &format!("{}language: sv\n", support::CONFIG)).build().expect_ok();
+    assert!(site.out("atom.xml").contains("xml:lang=\"sv\""), "{}", site.out("atom.xml"));
 }
 
 #[test]
@@ -121,18 +182,16 @@ fn deploy_preview_shows_banner_changes_page_and_markers() {
         assert!(html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"), "{page}");
     }
     assert_eq!(site.out("robots.txt"), "User-agent: *\nDisallow: /\n");
+    // The search page has its own `noindex`; a preview must not add a second robots tag.
+    assert_eq!(site.out("haku/index.html").matches("<meta name=\"robots\"").count(), 1, "{}", site.out("haku/index.html"));
 
     let changes = site.out("muutokset/index.html");
     assert!(changes.contains("<h1>Muutokset tässä ehdotuksessa #7</h1>"), "{changes}");
-    assert!(
-        changes.contains("Verkosto kokoontuu <del>kerran</del>")
-            && changes.contains("<ins>kaksi</ins>")
-            && changes.contains("<ins>kertaa</ins>"),
-        "{changes}"
-    );
-    assert!(changes.contains(" vuodessa Tampereella."), "{changes}");
-    assert!(changes.contains("Uusi sivu") && changes.contains("<ins>Aivan</ins>"), "{changes}");
-    assert!(changes.contains("Poistettu sivu") && changes.contains("<del>Vanha</del>"), "{changes}");
+    // One mark per run of changed words, not one per word and space (screen
+    // readers read each mark separately).
+    assert!(changes.contains("<p>Verkosto kokoontuu <del>kerran</del><ins>kaksi kertaa</ins> vuodessa Tampereella.</p>"), "{changes}");
+    assert!(changes.contains("Uusi sivu") && changes.contains("<p><ins>Aivan uutta.</ins></p>"), "{changes}");
+    assert!(changes.contains("Poistettu sivu") && changes.contains("<p><del>Vanha teksti.</del></p>"), "{changes}");
     assert!(!changes.contains("Ennallaan"), "unchanged pages are not listed");
     assert!(site
         .out("kasikirja/verkosto/index.html")
@@ -144,6 +203,152 @@ fn deploy_preview_shows_banner_changes_page_and_markers() {
     site.build().expect_ok();
     assert!(!site.root().join("public/muutokset").exists());
     assert!(!site.out("index.html").contains("Kommenttikierros"));
+    assert!(site.out("haku/index.html").contains("<meta name=\"robots\" content=\"noindex\">"));
+}
+
+const PREVIEW_ENV: [(&str, &str); 5] = [
+    ("CONTEXT", "deploy-preview"),
+    ("REVIEW_ID", "7"),
+    ("REPOSITORY_URL", "https://github.com/pirkanmaa/kasikirja"),
+    ("DEPLOY_PRIME_URL", "https://deploy-preview-7--kasikirja.netlify.app"),
+    ("HEAD", "ehdotus"),
+];
+
+fn preview_build(site: &SiteTest, env: &[(&str, &str)]) -> support::Run {
+    site.run_env(&["build", "--drafts", "--base-url", "https://deploy-preview-7--kasikirja.netlify.app"], env)
+}
+
+/// A base on `main` and a proposal branch `ehdotus` that changes only front matter and a section.
+fn front_matter_proposal() -> SiteTest {
+    let site = repo_site();
+    site.write("content/mallit/_index.md", "---\ntitle: Toimintamallit\npage_kind: model\n---\nKaikki mallit.\n")
+        .write("content/mallit/malli.md", "---\ntitle: Malli\nphase: kehitteilla\ntopics: [Perhekeskus]\n---\nSama teksti.\n")
+        .commit("Pohja", "2023-10-20");
+    site.git(&["checkout", "-q", "-b", "ehdotus"], "2023-11-01");
+    site.write("content/mallit/_index.md", "---\ntitle: Toimintamallit\npage_kind: model\n---\nKaikki mallit aakkosjärjestyksessä.\n")
+        .write("content/mallit/malli.md", "---\ntitle: Malli\nphase: kehitetty\ntopics: [Perhekeskus, Verkostot]\n---\nSama teksti.\n")
+        .commit("Ehdotus", "2023-11-02");
+    site
+}
+
+#[test]
+fn front_matter_and_section_edits_are_changes_too() {
+    let site = front_matter_proposal();
+    preview_build(&site, &PREVIEW_ENV).expect_ok();
+    let changes = site.out("muutokset/index.html");
+    // Fields read as on the model card, with the phase's name, not its id.
+    assert!(changes.contains("<p>Kehittämisen vaihe: <del>Kehitteillä</del><ins>Kehitetty</ins></p>"), "{changes}");
+    assert!(changes.contains("<p>Aihealueet: Perhekeskus<ins>, Verkostot</ins></p>"), "{changes}");
+    assert!(changes.contains("<p>Kaikki mallit <ins>aakkosjärjestyksessä</ins>.</p>"), "{changes}");
+    assert!(changes.contains("<code>content/mallit/_index.md</code>"), "{changes}");
+    let marker = "Tätä sivua on muutettu tässä ehdotuksessa. <a href=\"/muutokset/#content-mallit-index-md\">Katso muutokset</a>";
+    assert!(site.out("mallit/index.html").contains(marker), "{}", site.out("mallit/index.html"));
+    assert!(site.out("mallit/malli/index.html").contains("class=\"change-marker\""));
+}
+
+#[test]
+fn without_the_base_branch_the_changes_are_unknown_not_empty() {
+    let site = repo_site();
+    // Only the proposal's branch exists: as in a clone that fetched nothing else.
+    site.git(&["checkout", "-q", "-b", "ehdotus"], "2023-10-20");
+    site.write("content/a.md", "---\ntitle: A\n---\nTeksti.\n").commit("Ehdotus", "2023-10-20");
+    let run = preview_build(&site, &PREVIEW_ENV).expect_ok();
+    assert!(
+        run.stderr.contains("content:1:1: varoitus: muutossivua ei voitu koota: päähaaraa `main` ei löytynyt rakennusympäristöstä"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("git fetch origin main:refs/remotes/origin/main"), "{}", run.stderr);
+    let changes = site.out("muutokset/index.html");
+    assert!(changes.contains("<strong>Muutoksia ei voitu selvittää.</strong>"), "{changes}");
+    assert!(changes.contains("Päähaaraa `main` ei löytynyt rakennusympäristöstä. Sivu ei siksi kerro, mitä ehdotus muuttaa."), "{changes}");
+    assert!(!changes.contains("Ehdotus ei muuta yhtään sivua."), "{changes}");
+    assert!(site.out("a/index.html").contains("Muutokset tässä ehdotuksessa (?)"));
+
+    // A shallow clone of the proposal alone, as Netlify may start with.
+    let origin = front_matter_proposal();
+    let clone = SiteTest { dir: tempfile::tempdir().unwrap() };
+    let url = format!("file://{}", origin.root().display());
+    clone.git(&["clone", "-q", "--depth", "1", "--branch", "ehdotus", &url, "."], "2023-11-03");
+    let run = preview_build(&clone, &PREVIEW_ENV).expect_ok();
+    assert!(run.stderr.contains("päähaaraa `main` ei löytynyt rakennusympäristöstä (klooni on matala)"), "{}", run.stderr);
+    assert!(clone.out("muutokset/index.html").contains("Muutoksia ei voitu selvittää."));
+}
+
+#[test]
+fn the_base_branch_is_found_in_fetch_head_and_under_its_configured_name() {
+    // `git fetch origin main` without a refspec updates only FETCH_HEAD.
+    let origin = front_matter_proposal();
+    let clone = SiteTest { dir: tempfile::tempdir().unwrap() };
+    let url = format!("file://{}", origin.root().display());
+    clone.git(&["clone", "-q", "--single-branch", "--branch", "ehdotus", &url, "."], "2023-11-03");
+    clone.git(&["fetch", "-q", "origin", "main"], "2023-11-03");
+    assert!(clone.git(&["branch", "-a"], "2023-11-03").lines().all(|b| !b.contains("main")), "no main ref in the clone");
+    preview_build(&clone, &PREVIEW_ENV).expect_ok();
+    assert!(clone.out("muutokset/index.html").contains("<ins>Kehitetty</ins>"), "{}", clone.out("muutokset/index.html"));
+
+    // A base branch with another name, from `repository.branch`.
+    let site = front_matter_proposal();
+    site.git(&["branch", "-q", "-m", "main", "trunk"], "2023-11-03");
+    site.write("handbook.yaml", &REPO_CONFIG.replace("branch: main", "branch: trunk"));
+    preview_build(&site, &PREVIEW_ENV).expect_ok();
+    assert!(site.out("muutokset/index.html").contains("<ins>Kehitetty</ins>"));
+}
+
+#[test]
+fn netlify_previews_fetch_the_base_branch_into_a_ref_of_its_own() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/netlify.toml")).unwrap();
+    let doc: toml::Table = text.parse().expect("netlify.toml is valid TOML");
+    let preview = doc["context"]["deploy-preview"]["command"].as_str().unwrap();
+    // Without the refspec only FETCH_HEAD would learn where `main` is.
+    assert!(preview.contains("git fetch --quiet origin main:refs/remotes/origin/main || true;"), "{preview}");
+}
+
+#[test]
+fn preview_edit_links_use_the_proposal_branch_and_the_pull_link_falls_back_to_the_configured_repository() {
+    let site = repo_site();
+    site.write("content/a.md", "---\ntitle: A\n---\n").commit("Pohja", "2023-10-20");
+    site.git(&["checkout", "-q", "-b", "ehdotus"], "2023-11-01");
+    site.write("content/uusi.md", "---\ntitle: Uusi\n---\nUusi luku.\n").commit("Ehdotus", "2023-11-02");
+    let mut env = PREVIEW_ENV;
+    env[2] = ("REPOSITORY_URL", "git@github.com:pirkanmaa/kasikirja.git");
+    preview_build(&site, &env).expect_ok();
+    let html = site.out("uusi/index.html");
+    assert!(
+        html.contains("<a href=\"https://github.com/pirkanmaa/kasikirja/edit/ehdotus/content/uusi.md\">Muokkaa tätä sivua</a>"),
+        "{html}"
+    );
+    assert!(html.contains("https://github.com/pirkanmaa/kasikirja/commits/ehdotus/content/uusi.md"), "{html}");
+    assert!(html.contains("<a href=\"https://github.com/pirkanmaa/kasikirja/pull/7\">Avaa ehdotus ja kommentoi</a>"), "{html}");
+}
+
+#[test]
+fn section_pages_have_dates_and_edit_feedback_and_history_links() {
+    let site = repo_site();
+    site.write("content/_index.md", "---\ntitle: Etusivu\n---\nTervetuloa.\n")
+        .write("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\nJohdanto.\n")
+        .write("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\nupdated: 2024-01-02\n---\n")
+        .write("content/ilman/luku.md", "---\ntitle: Luku\n---\n")
+        .commit("Pohja", "2023-10-20");
+    site.write("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\nJohdanto, tarkennettu.\n").commit("Muokkaus", "2023-12-30");
+    site.build().expect_ok();
+    let html = site.out("kasikirja/index.html");
+    assert!(html.contains("Luotu:</span> <time datetime=\"2023-10-20\">20.10.2023</time>"), "{html}");
+    assert!(html.contains("Viimeksi muokattu:</span> <time datetime=\"2023-12-30\">30.12.2023</time>"), "{html}");
+    assert!(
+        html.contains("<a href=\"https://github.com/pirkanmaa/kasikirja/edit/main/content/kasikirja/_index.md\">Muokkaa tätä sivua</a>")
+    );
+    assert!(html.contains("https://github.com/pirkanmaa/kasikirja/issues/new?title=Palaute%3A+K%C3%A4sikirja&amp;"), "{html}");
+    assert!(html.contains("https://github.com/pirkanmaa/kasikirja/commits/main/content/kasikirja/_index.md"));
+    let catalogue = site.out("mallit/index.html");
+    assert!(
+        catalogue.contains("Viimeksi muokattu:</span> <time datetime=\"2024-01-02\">2.1.2024</time>"),
+        "front matter wins: {catalogue}"
+    );
+    assert!(catalogue.contains("/edit/main/content/mallit/_index.md"));
+    assert!(site.out("index.html").contains("/edit/main/content/_index.md\">Muokkaa tätä sivua</a>"));
+    // A folder without `_index.md` has no file to edit.
+    assert!(!site.out("ilman/index.html").contains("Muokkaa tätä sivua"));
 }
 
 /// A tiny HTTP server on 127.0.0.1 with fixed answers, for `check --external`.
@@ -160,6 +365,11 @@ fn link_server() -> (String, std::thread::JoinHandle<()>) {
                     (_, "/ok") => 200,
                     (tiny_http::Method::Head, "/vain-get") => 405,
                     (_, "/vain-get") => 200,
+                    (_, "/silmukka") => {
+                        let to = tiny_http::Header::from_bytes("Location", "/silmukka").unwrap();
+                        let _ = req.respond(tiny_http::Response::empty(302).with_header(to));
+                        return;
+                    }
                     (_, "/hidas") => {
                         std::thread::sleep(std::time::Duration::from_secs(3));
                         200
@@ -193,4 +403,24 @@ fn check_external_reports_dead_and_slow_links_against_a_local_server() {
         &format!("content/mallit/m.md:4:1: virhe: ulkoinen linkki `{base}/poistettu` ei toimi: palvelin vastasi HTTP 404"),
     ]);
     assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
+}
+
+#[test]
+fn check_external_explains_redirect_loops_and_refused_connections_in_finnish() {
+    let (base, _server) = link_server();
+    // A port nobody listens on: bound, then released.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let site =
+        SiteTest::new().file("content/a.md", &format!("---\ntitle: A\n---\n[kehä]({base}/silmukka)\n\n[suljettu](http://{closed}/)\n"));
+    let run = site.run(&["check", "--external", "--timeout", "5"]).expect_errors(&[
+        &format!(
+            "content/a.md:4:1: virhe: ulkoinen linkki `{base}/silmukka` ei toimi: liian monta uudelleenohjausta (osoite ohjaa kehässä tai liian monen osoitteen kautta)"
+        ),
+        &format!("content/a.md:6:1: virhe: ulkoinen linkki `http://{closed}/` ei toimi: palvelin ei ottanut yhteyttä vastaan (tekninen syy: "),
+    ]);
+    // No English from the HTTP library outside the marked technical reason.
+    let finnish: String = run.stderr.lines().map(|l| l.split(" (tekninen syy:").next().unwrap_or(l)).collect::<Vec<_>>().join("\n");
+    for english in ["too many redirects", "io:", "Connection refused"] {
+        assert!(!finnish.contains(english), "{english}: {}", run.stderr);
+    }
 }

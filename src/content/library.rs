@@ -64,6 +64,9 @@ pub struct Section {
     pub pages: Vec<PageId>,
     pub subsections: Vec<SectionId>,
     pub path: String,
+    /// Effective dates of its `_index.md`, as for pages: front matter wins, else the Git history.
+    pub created: Option<Date>,
+    pub updated: Option<Date>,
 }
 
 impl Section {
@@ -251,6 +254,8 @@ impl Library {
             if let Some(s) = &source {
                 lib.by_source.insert(s.rel.clone(), Target::Section(id));
             }
+            let known = source.as_ref().and_then(|s| history.get(&s.display()));
+            let (created, updated) = (front.created.or(known.map(|d| d.0)), front.updated.or(known.map(|d| d.1)));
             lib.sections.push(Section {
                 id,
                 dir: dir.clone(),
@@ -264,6 +269,8 @@ impl Library {
                 pages: Vec::new(),
                 subsections: Vec::new(),
                 path: dir_path(dir),
+                created,
+                updated,
             });
             if let Some(p) = parent {
                 lib.sections[p.0].subsections.push(id);

@@ -247,15 +247,7 @@ fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: 
             Ok(u) => u,
             Err(un) => {
                 let what = if is_image { "kuvaa" } else { "linkin kohdetta" };
-                let help = match &un.closest {
-                    Some(c) => format!("tarkoititko `content/{c}`? Polku luetaan tämän tiedoston kansiosta"),
-                    None => "tarkista tiedoston nimi ja polku; polku luetaan tämän tiedoston kansiosta".to_string(),
-                };
-                diags.push(
-                    Diagnostic::error(src.display, line, col, format!("{what} `content/{}` ei löydy", un.wanted))
-                        .with_help(help)
-                        .with_source(src.file_text),
-                );
+                diags.push(Diagnostic::error(src.display, line, col, un.message(what)).with_help(un.help()).with_source(src.file_text));
                 dest.clone()
             }
         };

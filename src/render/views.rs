@@ -135,6 +135,11 @@ pub struct SectionView<'a> {
     pub is_catalogue: bool,
     /// Its pages are model cards.
     pub is_models: bool,
+    /// From its `_index.md` (none for a folder without one).
+    pub created: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub repo: Option<RepoLinks>,
+    pub change: Option<ChangeMarker>,
 }
 
 /// Builds views for one site.
@@ -146,6 +151,9 @@ pub struct Views<'a> {
     pub repo_prefix: &'a str,
     /// Pages this deploy preview changes, by source path.
     pub changes: HashMap<&'a str, &'a PageChange>,
+    /// Branch for edit and history links when not the configured one (the
+    /// pull request's own branch in a deploy preview).
+    pub edit_branch: Option<&'a str>,
 }
 
 /// A page's marker in a deploy preview.
@@ -272,20 +280,22 @@ impl<'a> Views<'a> {
             draft: p.front.draft,
             source: p.source.display(),
             repo: self.repo_links(&p.source.display(), &p.front.title, &p.path),
-            change: self
-                .changes
-                .get(p.source.display().as_str())
-                .map(|c| ChangeMarker { kind: c.kind, url: self.url(&format!("/muutokset/#{}", c.anchor)) }),
+            change: self.change_marker(&p.source.display()),
         }
+    }
+
+    fn change_marker(&self, source: &str) -> Option<ChangeMarker> {
+        self.changes.get(source).map(|c| ChangeMarker { kind: c.kind, url: self.url(&format!("/muutokset/#{}", c.anchor)) })
     }
 
     fn repo_links(&self, source: &str, title: &str, path: &str) -> Option<RepoLinks> {
         let r = self.config.repository.as_ref()?;
         let file = format!("{}{source}", self.repo_prefix);
         let body = format!("Sivu: {}\n\nPalaute:\n", self.permalink(path));
+        let branch = self.edit_branch.unwrap_or(&r.branch);
         Some(RepoLinks {
-            edit: format!("{}/edit/{}/{file}", r.url, r.branch),
-            history: format!("{}/commits/{}/{file}", r.url, r.branch),
+            edit: format!("{}/edit/{branch}/{file}", r.url),
+            history: format!("{}/commits/{branch}/{file}", r.url),
             feedback: format!("{}/issues/new?title={}&body={}", r.url, query_escape(&format!("Palaute: {title}")), query_escape(&body)),
         })
     }
@@ -326,6 +336,10 @@ impl<'a> Views<'a> {
                 .collect(),
             is_catalogue,
             is_models: s.page_kind == PageKind::Model,
+            created: s.created.map(Into::into),
+            updated: s.updated.map(Into::into),
+            repo: s.source.as_ref().and_then(|src| self.repo_links(&src.display(), &s.front.title, &s.path)),
+            change: s.source.as_ref().and_then(|src| self.change_marker(&src.display())),
         }
     }
 
