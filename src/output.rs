@@ -71,6 +71,35 @@ fn safe_rel(rel: &str) -> io::Result<PathBuf> {
     Ok(p.to_path_buf())
 }
 
+/// `path` made absolute with every symlink and `..` resolved, also where its
+/// tail does not exist yet (an output folder about to be created): the
+/// longest existing prefix is canonicalised, the rest normalised by hand.
+/// (`std::path::absolute` keeps `..`, so `a/../b` and `b` would compare unequal.)
+pub fn resolve_fully(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if exists {
+                    match out.canonicalize() {
+                        Ok(real) => out = real,
+                        Err(_) => exists = false,
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A staging folder that becomes the output folder on [`Staging::publish`].
 pub struct Staging {
     out: PathBuf,
@@ -180,6 +209,28 @@ mod tests {
             assert!(safe_rel(bad).is_err(), "{bad:?}");
         }
         assert_eq!(safe_rel("/a/b/index.html").unwrap(), PathBuf::from("a/b/index.html"));
+    }
+
+    #[test]
+    fn resolves_dot_dot_and_missing_tails() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(site.join("content")).unwrap();
+        let real = resolve_fully(&site);
+        assert_eq!(resolve_fully(&site.join("content/../../site")), real);
+        assert_eq!(resolve_fully(&site.join("uusi/../.")), real);
+        assert_eq!(resolve_fully(&site.join("uusi/kansio")), real.join("uusi/kansio"));
+        assert_eq!(resolve_fully(&site.join("uusi/../content")), real.join("content"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolves_symlinks_before_dot_dot() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("a/b"), dir.path().join("linkki")).unwrap();
+        // `linkki/..` is `a`, as the operating system sees it, not the temp dir.
+        assert_eq!(resolve_fully(&dir.path().join("linkki/..")), resolve_fully(&dir.path().join("a")));
     }
 
     #[test]

@@ -658,12 +658,16 @@ fn statement_warnings(config: &Config) -> Diagnostics {
 }
 
 /// Refuses output folders whose replacement would destroy the sources.
+///
+/// Both paths are resolved fully first (symlinks and `..` included, also for
+/// the part of `out` that does not exist yet): `std::path::absolute` keeps
+/// `..`, so `cd site && handbook build --out ../site` once slipped through and
+/// publishing then deleted the sources as "the previous output".
 fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostics> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, out_abs) = (abs(root), abs(out));
-    let bad = root.starts_with(&out_abs)
-        || [content::CONTENT_DIR, "themes"].iter().any(|d| out_abs.starts_with(root.join(d)))
-        || out_abs == root.join(config::CONFIG_FILE);
+    let root_r = crate::output::resolve_fully(root);
+    let out_r = crate::output::resolve_fully(out);
+    let under = |d: &str| out_r.starts_with(crate::output::resolve_fully(&root_r.join(d)));
+    let bad = root_r.starts_with(&out_r) || under(content::CONTENT_DIR) || under("themes") || under(config::CONFIG_FILE);
     if bad {
         return Err(Diagnostic::error(
             out.display().to_string(),
@@ -671,7 +675,7 @@ fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostics> {
             0,
             "tulostekansioksi ei voi valita sivuston juurta, sen yläkansiota eikä kansiota `content/` tai `themes/`",
         )
-        .with_help("valitse erillinen kansio, esim. `--out public`")
+        .with_help("valitse erillinen kansio, esim. `--out public`: rakentaminen korvaa tulostekansion koko sisällön")
         .into());
     }
     Ok(())

@@ -173,3 +173,41 @@ fn script_urls_are_refused_everywhere() {
             "content/mallit/m.md:7:3: virhe: osoite `vbscript:msgbox(4)` ei ole sallittu",
         ]);
 }
+
+/// `--out` spelled with `..` once resolved to "somewhere else" and publishing
+/// then deleted the sources as the previous output.
+#[test]
+fn an_output_folder_that_is_the_site_itself_is_refused_however_it_is_spelled() {
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n");
+    let name = site.root().file_name().unwrap().to_str().unwrap().to_string();
+    let parent = site.root().parent().unwrap();
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        let o = std::process::Command::new(support::bin()).args(args).current_dir(dir).output().unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let up = format!("../{name}");
+    let via_content = format!("{name}/content/../../{name}");
+    let root_then_up = format!("{name}/../{name}");
+    for (dir, args, shown) in [
+        (site.root(), vec!["build", "--out", up.as_str()], up.as_str()),
+        (site.root(), vec!["build", "--out", "."], "."),
+        (site.root(), vec!["build", "--out", "content/../."], "content/../."),
+        (parent, vec!["build", "--root", name.as_str(), "--out", root_then_up.as_str()], root_then_up.as_str()),
+        (parent, vec!["build", "--root", name.as_str(), "--out", via_content.as_str()], via_content.as_str()),
+    ] {
+        let (code, stderr) = run(dir, &args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        let expected = format!(
+            "{shown}:1:1: virhe: tulostekansioksi ei voi valita sivuston juurta, sen yläkansiota eikä kansiota `content/` tai `themes/`"
+        );
+        assert!(stderr.contains(&expected), "{args:?}: missing {expected:?} in {stderr}");
+        assert!(stderr.contains("help: valitse erillinen kansio, esim. `--out public`"), "{stderr}");
+        assert!(site.root().join("content/a.md").is_file() && site.root().join("handbook.yaml").is_file(), "{args:?} deleted the sources");
+    }
+    // A folder beside the site is fine.
+    let beside = format!("../{name}-julkaisu");
+    let (code, stderr) = run(site.root(), &["build", "--out", beside.as_str()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(parent.join(format!("{name}-julkaisu/a/index.html")).is_file());
+    std::fs::remove_dir_all(parent.join(format!("{name}-julkaisu"))).unwrap();
+}
