@@ -6,7 +6,7 @@
 //! for `check`, [`MemorySink`] for `serve`. Paths are validated so nothing is
 //! ever written outside.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -22,16 +22,73 @@ pub trait Sink: Sync {
     }
 }
 
-/// Discards everything (for `check`), but still rejects unsafe paths.
-pub struct NullSink;
+/// The output paths written so far in one run. A second write to a path, or
+/// a path that needs an earlier file to be a folder (or the other way round),
+/// is refused: two generated files never silently replace each other, and
+/// `check` finds the same collisions `build` would.
+#[derive(Default)]
+struct Claims(Mutex<BTreeSet<String>>);
+
+impl Claims {
+    fn claim(&self, key: &str) -> io::Result<()> {
+        // A poisoned lock only means a writer panicked mid-insert; the set itself is intact.
+        let mut set = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let clash = |other: &str| {
+            io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                if other == key {
+                    format!("tiedosto `{key}` kirjoitettaisiin kahteen kertaan: kaksi sivua, tiedostoa tai vanhaa osoitetta osuu samaan paikkaan")
+                } else {
+                    format!("tiedosto `{key}` ei mahdu samaan paikkaan kuin `{other}`: toinen niistä olisi sekä tiedosto että kansio")
+                },
+            )
+        };
+        if set.contains(key) {
+            return Err(clash(key));
+        }
+        let mut dir = key;
+        while let Some(i) = dir.rfind('/') {
+            dir = &dir[..i];
+            if set.contains(dir) {
+                return Err(clash(dir));
+            }
+        }
+        let below = format!("{key}/");
+        if let Some(other) = set.range(below.clone()..).next().filter(|k| k.starts_with(&below)) {
+            return Err(clash(other));
+        }
+        set.insert(key.to_string());
+        Ok(())
+    }
+}
+
+/// `rel` checked ([`safe_rel`]) and claimed ([`Claims`]); its `/`-separated key.
+fn claim(claims: &Claims, rel: &str) -> io::Result<PathBuf> {
+    let p = safe_rel(rel)?;
+    claims.claim(&p.to_string_lossy().replace('\\', "/"))?;
+    Ok(p)
+}
+
+/// Discards everything (for `check`), but still rejects unsafe paths and
+/// second writes to one path.
+#[derive(Default)]
+pub struct NullSink {
+    claims: Claims,
+}
+
+impl NullSink {
+    pub fn new() -> NullSink {
+        NullSink::default()
+    }
+}
 
 impl Sink for NullSink {
     fn write(&self, rel: &str, _bytes: &[u8]) -> io::Result<()> {
-        safe_rel(rel).map(|_| ())
+        claim(&self.claims, rel).map(|_| ())
     }
 
     fn write_chunks(&self, rel: &str, _chunks: &[&[u8]]) -> io::Result<()> {
-        safe_rel(rel).map(|_| ())
+        claim(&self.claims, rel).map(|_| ())
     }
 }
 
@@ -39,6 +96,7 @@ impl Sink for NullSink {
 /// (for `serve`, which answers requests from a finished in-memory build).
 #[derive(Default)]
 pub struct MemorySink {
+    claims: Claims,
     files: Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
@@ -47,7 +105,7 @@ impl MemorySink {
         MemorySink::default()
     }
 
-    /// Everything written so far; a later write to the same path replaced an earlier one.
+    /// Everything written (each path at most once).
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
         // A poisoned lock only means a writer panicked mid-insert; the map itself is intact.
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
@@ -56,7 +114,7 @@ impl MemorySink {
 
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let key = safe_rel(rel)?.to_string_lossy().replace('\\', "/");
+        let key = claim(&self.claims, rel)?.to_string_lossy().replace('\\', "/");
         self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(key, bytes.to_vec());
         Ok(())
     }
@@ -102,6 +160,7 @@ pub fn resolve_fully(path: &Path) -> PathBuf {
 
 /// A staging folder that becomes the output folder on [`Staging::publish`].
 pub struct Staging {
+    claims: Claims,
     out: PathBuf,
     dir: PathBuf,
     published: bool,
@@ -123,7 +182,7 @@ impl Staging {
             fs::create_dir_all(parent)?;
         }
         fs::create_dir(&dir)?;
-        Ok(Staging { out: out.to_path_buf(), dir, published: false })
+        Ok(Staging { claims: Claims::default(), out: out.to_path_buf(), dir, published: false })
     }
 
     pub fn dir(&self) -> &Path {
@@ -179,7 +238,7 @@ impl Sink for Staging {
 
     fn write_chunks(&self, rel: &str, chunks: &[&[u8]]) -> io::Result<()> {
         use std::io::Write as _;
-        let path = self.dir.join(safe_rel(rel)?);
+        let path = self.dir.join(claim(&self.claims, rel)?);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
@@ -234,13 +293,28 @@ mod tests {
     }
 
     #[test]
-    fn memory_sink_keeps_the_last_write_and_refuses_escapes() {
-        let sink = MemorySink::new();
-        sink.write("/a/index.html", b"1").unwrap();
-        sink.write("a/index.html", b"2").unwrap();
-        assert!(sink.write("../x", b"3").is_err());
-        let files = sink.into_files();
-        assert_eq!(files.len(), 1);
-        assert_eq!(files["a/index.html"], b"2");
+    fn every_sink_writes_a_path_once_and_refuses_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("public")).unwrap();
+        let (null, memory) = (NullSink::new(), MemorySink::new());
+        for sink in [&staging as &dyn Sink, &null, &memory] {
+            sink.write("/a/index.html", b"1").unwrap();
+            let again = sink.write("a/index.html", b"2").unwrap_err();
+            assert_eq!(again.kind(), io::ErrorKind::AlreadyExists);
+            assert!(again.to_string().starts_with("tiedosto `a/index.html` kirjoitettaisiin kahteen kertaan"), "{again}");
+            sink.write("style.css", b"x").unwrap();
+            let under = sink.write("style.css/index.html", b"y").unwrap_err();
+            assert_eq!(
+                under.to_string(),
+                "tiedosto `style.css/index.html` ei mahdu samaan paikkaan kuin `style.css`: toinen niistä olisi sekä tiedosto että kansio"
+            );
+            assert!(sink.write("a", b"z").unwrap_err().to_string().contains("`a/index.html`"));
+            assert!(sink.write("../x", b"3").is_err());
+            sink.write("a/b/index.html", b"4").unwrap();
+        }
+        let files = memory.into_files();
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["a/b/index.html", "a/index.html", "style.css"]);
+        assert_eq!(files["a/index.html"], b"1");
+        assert_eq!(std::fs::read(staging.dir().join("a/index.html")).unwrap(), b"1");
     }
 }

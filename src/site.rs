@@ -120,6 +120,7 @@ impl Site {
                 Theme::default()
             }
         };
+        diags.extend(content::aliases::collisions(&lib, &theme.static_origins()));
         diags.extend(statement_warnings(&config));
         if diags.has_errors() {
             return Err(diags);
@@ -542,8 +543,9 @@ impl Site {
                 let from = normalise_alias(alias);
                 redirects.push_str(&format!("{}{from} {to} 301\n", self.config.base_path()));
                 let esc = markdown::highlight::escape(&to);
-                let page = format!("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"canonical\" href=\"{esc}\"><meta http-equiv=\"refresh\" content=\"0; url={esc}\"></head><body><p><a href=\"{esc}\">{}</a></p></body></html>\n", self.config.language, markdown::highlight::escape(&p.front.title), markdown::highlight::escape(&p.front.title));
-                let file = if from.ends_with('/') { index_file(&from) } else { from.trim_start_matches('/').to_string() };
+                let canonical = markdown::highlight::escape(&views.permalink(&p.path));
+                let page = format!("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"canonical\" href=\"{canonical}\"><meta http-equiv=\"refresh\" content=\"0; url={esc}\"></head><body><p><a href=\"{esc}\">{}</a></p></body></html>\n", self.config.language, markdown::highlight::escape(&p.front.title), markdown::highlight::escape(&p.front.title));
+                let file = content::aliases::output_file(&from);
                 writer.file(&file, page.as_bytes())?;
             }
         }
@@ -555,7 +557,8 @@ impl Site {
 
     /// Theme static files, then content assets (which may override them).
     fn copy_files(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
-        for (rel, bytes) in self.theme.statics() {
+        // A content asset at the same path replaces the theme's file (each output path is written once).
+        for (rel, bytes) in self.theme.statics().filter(|(rel, _)| !self.lib.is_asset(rel)) {
             sink.write(rel, bytes).map_err(|e| {
                 Diagnostic::error(
                     format!("themes/{}/static/{rel}", self.config.theme),
@@ -729,7 +732,7 @@ pub fn check_external(opts: &Options, limits: crate::external::Limits) -> Result
 pub fn check(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     let (site, load_warnings) = Site::load(opts)?;
-    let mut report = site.render(&NullSink).map_err(|mut d| {
+    let mut report = site.render(&NullSink::new()).map_err(|mut d| {
         d.extend(load_warnings.clone());
         d
     })?;

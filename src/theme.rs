@@ -84,6 +84,23 @@ impl Theme {
         self.files.iter().filter_map(|(k, v)| k.strip_prefix("templates/").map(|n| (n, v)))
     }
 
+    /// Static files as (output path, where it comes from), for messages.
+    pub fn static_origins(&self) -> Vec<(&str, String)> {
+        self.files
+            .iter()
+            .filter_map(|(k, v)| {
+                let rel = k.strip_prefix("static/")?;
+                Some((
+                    rel,
+                    match &v.origin {
+                        Origin::Site(p) => p.clone(),
+                        Origin::Embedded => format!("themes/default/{k}"),
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// Static files as (output path, bytes).
     pub fn statics(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().filter_map(|(k, v)| k.strip_prefix("static/").map(|n| (n, v.bytes.as_slice())))

@@ -211,3 +211,73 @@ fn an_output_folder_that_is_the_site_itself_is_refused_however_it_is_spelled() {
     assert!(parent.join(format!("{name}-julkaisu/a/index.html")).is_file());
     std::fs::remove_dir_all(parent.join(format!("{name}-julkaisu"))).unwrap();
 }
+
+/// Aliases are written verbatim into `_redirects` and as redirect pages:
+/// only clean URL paths pass, each refused at its own line.
+#[test]
+fn aliases_must_be_clean_url_paths() {
+    let run = SiteTest::new()
+        .file(
+            "content/a.md",
+            "---\ntitle: A\naliases:\n  - \"/y\\n/* https://evil.example/ 302!\\n/z\"\n  - /a b/\n  - /<script>/\n  - /q?x=1\n  - /z#frag\n  - /%C3%A4iti/\n  - /Vanha/\n  - /a/../../x/\n  - vanha/\n---\n",
+        )
+        .check()
+        .expect_errors(&[
+            "content/a.md:4:3: virhe: osoite `/y\\n/* https://evil.example/ 302!\\n/z` ei kelpaa: osoitteessa on välilyönti, sarkain tai rivinvaihto",
+            "content/a.md:5:3: virhe: osoite `/a b/` ei kelpaa: osoitteessa on välilyönti, sarkain tai rivinvaihto",
+            "content/a.md:6:3: virhe: osoite `/<script>/` ei kelpaa: osoitteessa on merkkejä, joita osoitteen polussa ei voi käyttää sellaisenaan",
+            "content/a.md:7:3: virhe: osoite `/q?x=1` ei kelpaa: osoitteessa on kysely- (`?`) tai ankkuriosa (`#`); vanha osoite on pelkkä polku",
+            "content/a.md:8:3: virhe: osoite `/z#frag` ei kelpaa: osoitteessa on kysely- (`?`) tai ankkuriosa (`#`)",
+            "content/a.md:9:3: virhe: osoite `/%C3%A4iti/` ei kelpaa: osoitteessa on prosenttikoodattu merkki (`%`)",
+            "content/a.md:10:3: virhe: osoite `/Vanha/` ei kelpaa: osoitteessa on isoja kirjaimia",
+            "content/a.md:11:3: virhe: osoite `/a/../../x/` ei kelpaa: osoitteessa on tyhjä osa (`//`) tai pisteellä alkava osa (`.`, `..`, `.piilo`)",
+            "content/a.md:12:3: virhe: osoite `vanha/` ei kelpaa: osoitteen pitää alkaa kauttaviivalla `/`",
+            "help: kirjoita vanha osoite pelkkänä polkuna pienin kirjaimin a–z, numeroin ja merkein - . ~ /, esim. `/vanha/osoite/` (ä→a, ö→o)",
+        ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 9, "{}", run.stderr);
+}
+
+/// No alias and no copied content file may take an output file that
+/// something else writes; both sources are named.
+#[test]
+fn aliases_and_content_files_never_overwrite_generated_files() {
+    let run = SiteTest::new()
+        .file(
+            "content/a.md",
+            "---\ntitle: A\naliases:\n  - /robots.txt\n  - /404.html\n  - /style.css\n  - /style.css/\n  - /\n  - /b/\n  - /haku/vanha/\n  - /vanha/\n---\n",
+        )
+        .file("content/b.md", "---\ntitle: B\naliases: [/vanha]\n---\n")
+        .file("content/sitemap.xml", "<urlset/>")
+        .file("content/b/index.html", "<p>vanha</p>")
+        .check()
+        .expect_errors(&[
+            "content/a.md:4:3: virhe: vanha osoite `/robots.txt` kirjoittaisi tulostiedoston `robots.txt`, joka on jo käytössä: sivuston oma tiedosto",
+            "content/a.md:5:3: virhe: vanha osoite `/404.html` kirjoittaisi tulostiedoston `404.html`, joka on jo käytössä: sivuston oma tiedosto",
+            "content/a.md:6:3: virhe: vanha osoite `/style.css` kirjoittaisi tulostiedoston `style.css`, joka on jo käytössä: teeman tiedosto `themes/default/static/style.css`",
+            "content/a.md:7:3: virhe: vanha osoite `/style.css/` (tulostiedosto `style.css/index.html`) ei mahdu samaan paikkaan kuin `style.css`: teeman tiedosto `themes/default/static/style.css`",
+            "content/a.md:8:3: virhe: vanha osoite `/` kirjoittaisi tulostiedoston `index.html`, joka on jo käytössä: osion sivu `content/_index.md`",
+            "content/a.md:9:3: virhe: vanha osoite `/b/` kirjoittaisi tulostiedoston `b/index.html`, joka on jo käytössä: sivu `content/b.md`",
+            "content/a.md:10:3: virhe: vanha osoite `/haku/vanha/` on sivuston omien sivujen osoitteessa `/haku/`",
+            "content/b.md:3:1: virhe: vanha osoite `/vanha` kirjoittaisi tulostiedoston `vanha/index.html`, joka on jo käytössä: vanha osoite `/vanha/` sivulla `content/a.md`",
+            "content/sitemap.xml:1:1: virhe: tiedosto `content/sitemap.xml` kirjoittaisi tulostiedoston `sitemap.xml`, joka on jo käytössä: sivuston oma tiedosto",
+            "content/b/index.html:1:1: virhe: tiedosto `content/b/index.html` kirjoittaisi tulostiedoston `b/index.html`, joka on jo käytössä: sivu `content/b.md`",
+        ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 10, "{}", run.stderr);
+}
+
+#[test]
+fn clean_aliases_redirect_with_an_absolute_canonical_link() {
+    let site = SiteTest::new()
+        .file("handbook.yaml", "title: T\nbase_url: https://example.org/kasikirja/\n")
+        .file("content/uusi.md", "---\ntitle: Uusi\naliases: [/vanha/osoite, /vanha.html]\n---\n")
+        // A content file may still replace a theme file of the same name.
+        .file("content/favicon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.build().expect_ok();
+    assert_eq!(site.out("_redirects"), "/kasikirja/vanha/osoite/ /kasikirja/uusi/ 301\n/kasikirja/vanha.html /kasikirja/uusi/ 301\n");
+    for page in ["vanha/osoite/index.html", "vanha.html"] {
+        let html = site.out(page);
+        assert!(html.contains("<link rel=\"canonical\" href=\"https://example.org/kasikirja/uusi/\">"), "{html}");
+        assert!(html.contains("content=\"0; url=/kasikirja/uusi/\""), "{html}");
+    }
+    assert_eq!(site.out("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+}

@@ -353,6 +353,19 @@ fn unsafe_url(ctx: &Ctx, path: &[Seg], url: &str) -> Diagnostic {
     .with_source(ctx.file_text)
 }
 
+/// 1-based (line, column) of the node at `path` in the front matter of a
+/// file's `text`; 1:1 when the file has no front matter. For messages about
+/// values found wrong after parsing (aliases, topics, templates).
+pub fn position(text: &str, path: &[Seg]) -> (usize, usize) {
+    match yaml::split(text) {
+        Ok(split) => {
+            let (l, c) = yaml::locate(split.yaml, path);
+            (split.yaml_line + l, c + 1)
+        }
+        Err(_) => (1, 1),
+    }
+}
+
 /// The example value of every schema key as one YAML document (for tests and `new`).
 pub fn example_yaml() -> String {
     let mut s = String::new();

@@ -16,6 +16,8 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::slugify;
 
+pub use super::aliases::normalise as normalise_alias;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PageId(pub usize);
 
@@ -203,6 +205,8 @@ impl Library {
         let (indexes, rest): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.kind == SourceKind::SectionIndex);
         let (pages, assets): (Vec<_>, Vec<_>) = rest.into_iter().partition(|f| f.kind == SourceKind::Page);
         lib.assets = assets;
+        // `is_asset` searches by `rel`; the walk's order is not string order (`a-b.png` < `a/x.png`).
+        lib.assets.sort_by(|a, b| a.rel.cmp(&b.rel));
 
         // Every folder holding a page, an index or an asset, and all their ancestors, is a section.
         let mut dirs: Vec<String> = vec![String::new()];
@@ -316,30 +320,19 @@ impl Library {
         for r in RESERVED_PATHS {
             seen.insert(r, "(sivuston oma sivu)".into());
         }
+        // Folders without `_index.md` get a page too, so they take part (`Äiti/` and `aiti/`).
         let entries = self
             .sections
             .iter()
-            .map(|s| (s.path.as_str(), s.source.as_ref().map(SourceFile::display)))
-            .chain(self.pages.iter().map(|p| (p.path.as_str(), Some(p.source.display()))));
+            .map(|s| (s.path.as_str(), s.source.as_ref().map_or_else(|| format!("{}/{}", super::CONTENT_DIR, s.dir), SourceFile::display)))
+            .chain(self.pages.iter().map(|p| (p.path.as_str(), p.source.display())));
         for (path, src) in entries {
-            let Some(src) = src else { continue };
             if let Some(other) = seen.get(path) {
                 diags.push(Diagnostic::error(&src, 1, 1, format!("sivu saa saman osoitteen `{path}` kuin {other}")).with_help(
-                    "nimeä toinen tiedosto uudelleen: osoite muodostetaan tiedostonimestä (ä→a, ö→o, välilyönnit ja välimerkit → -)",
+                    "nimeä toinen tiedosto tai kansio uudelleen: osoite muodostetaan nimestä (ä→a, ö→o, välilyönnit ja välimerkit → -)",
                 ));
             } else {
                 seen.insert(path, src);
-            }
-        }
-        for p in &self.pages {
-            for alias in &p.front.aliases {
-                let norm = normalise_alias(alias);
-                if let Some(other) = seen.get(norm.as_str()) {
-                    diags.push(
-                        Diagnostic::error(p.source.display(), 1, 1, format!("vanha osoite `{alias}` on jo käytössä: {other}"))
-                            .with_help("poista osoite `aliases`-listasta tai valitse toinen"),
-                    );
-                }
             }
         }
         diags
@@ -436,15 +429,6 @@ impl Library {
     pub fn is_asset(&self, rel: &str) -> bool {
         self.assets.binary_search_by(|a| a.rel.as_str().cmp(rel)).is_ok()
     }
-}
-
-/// `/vanha/osoite` → `/vanha/osoite/`, the form URLs take on this site.
-pub fn normalise_alias(alias: &str) -> String {
-    let mut a = alias.trim().to_string();
-    if !a.ends_with('/') && !a.rsplit('/').next().is_some_and(|last| last.contains('.')) {
-        a.push('/');
-    }
-    a
 }
 
 #[cfg(test)]

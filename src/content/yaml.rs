@@ -327,12 +327,12 @@ fn check_value(v: &mut Value, ty: &'static Ty, name: &str, path: &mut Vec<Seg>, 
             None => wrong("päivämäärä", "2023-12-30".into(), v, diags),
         },
         Ty::UrlPath => match v.as_str() {
-            Some(s) if s.starts_with('/') && !s.contains("..") => {}
-            Some(s) => diags.push(ctx.error(
-                path,
-                format!("osoite `{s}` ei kelpaa"),
-                "kirjoita sivuston sisäinen osoite kauttaviivasta alkaen, esim. `/vanha/osoite/`".into(),
-            )),
+            Some(s) => {
+                if let Some(why) = super::aliases::problem(s) {
+                    let shown = shown_value(s);
+                    diags.push(ctx.error(path, format!("osoite `{shown}` ei kelpaa: {why}"), super::aliases::HELP.into()));
+                }
+            }
             None => wrong("teksti", "/vanha/osoite/".into(), v, diags),
         },
         Ty::OneOf(allowed) => check_choice(v, allowed.iter().map(|a| (a.to_string(), String::new())).collect(), path, ctx, diags),
@@ -357,6 +357,23 @@ fn check_value(v: &mut Value, ty: &'static Ty, name: &str, path: &mut Vec<Seg>, 
         },
         Ty::Map(fields) => check_map(v, fields, path, ctx, diags, false),
     }
+}
+
+/// A value for a message: control characters (a newline in a quoted value)
+/// shown as `\n` so the message stays on one line; long values shortened.
+fn shown_value(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().take(60) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
 }
 
 fn check_choice(v: &Value, allowed: Vec<(String, String)>, path: &[Seg], ctx: &Ctx, diags: &mut Diagnostics) {
