@@ -281,3 +281,27 @@ fn clean_aliases_redirect_with_an_absolute_canonical_link() {
     }
     assert_eq!(site.out("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
 }
+
+/// The templates use ids such as `sisalto` and `perustiedot`; a body heading
+/// of the same name gets the next free id, so ids stay unique on the page.
+#[test]
+fn body_headings_never_reuse_the_templates_ids() {
+    let site = SiteTest::new()
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/m.md", "---\ntitle: M\n---\n## Perustiedot\n\n## Aihealueet\n\n## Sisältö {#sisalto}\n")
+        .file("content/a.md", "---\ntitle: A\n---\n## Sisältö\n\n## Sisältö\n\n[alkuun](#sisalto) [otsikkoon](#sisalto-2)\n");
+    site.build().expect_ok();
+    for (page, ids) in
+        [("a/index.html", &["sisalto-2", "sisalto-3"][..]), ("mallit/m/index.html", &["perustiedot-2", "aihealueet-2", "sisalto-2"])]
+    {
+        let html = site.out(page);
+        for id in ids {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{page}: no {id}");
+        }
+        let mut all: Vec<&str> = html.split("id=\"").skip(1).map(|r| &r[..r.find('"').unwrap()]).collect();
+        let count = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), count, "{page}: duplicate ids in {all:?}");
+    }
+}

@@ -128,7 +128,9 @@ fn level_num(l: HeadingLevel) -> u8 {
 /// collects H2–H3 into the TOC; warns when a level is skipped. Of the other
 /// heading attributes only safe class names are kept.
 fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
-    let mut used: HashSet<String> = HashSet::new();
+    // The templates' own ids (`#sisalto`, `#perustiedot` …) are taken: a body
+    // heading "Sisältö" becomes `sisalto-2`, so every id on a page stays unique.
+    let mut used: HashSet<String> = crate::check::TEMPLATE_ANCHORS.iter().map(|a| a.to_string()).collect();
     let mut prev_level = 1u8;
     let mut i = 0;
     while i < events.len() {
