@@ -305,3 +305,21 @@ fn body_headings_never_reuse_the_templates_ids() {
         assert_eq!(all.len(), count, "{page}: duplicate ids in {all:?}");
     }
 }
+
+/// A name without a letter or digit slugs to nothing: the page would get the
+/// address `//` and overwrite the home page.
+#[test]
+fn names_that_give_no_address_are_errors() {
+    let run = SiteTest::new()
+        .file("content/Дом.md", "---\ntitle: Koti\n---\n")
+        .file("content/???.md", "---\ntitle: Kysymys\n---\n")
+        .file("content/Семья/a.md", "---\ntitle: A\n---\n")
+        .file("content/ok.md", "---\ntitle: Ok\n---\n")
+        .check()
+        .expect_errors(&[
+            "content/???.md:1:1: virhe: tiedoston nimestä `???.md` ei saa osoitetta: siinä ei ole kirjaimia a–z eikä numeroita\n  = help: nimeä tiedosto uudelleen niin, että nimessä on kirjaimia a–z (myös ä, ö, å) tai numeroita, esim. `perheet.md`",
+            "content/Дом.md:1:1: virhe: tiedoston nimestä `Дом.md` ei saa osoitetta",
+            "content/Семья:1:1: virhe: kansion nimestä `Семья` ei saa osoitetta: siinä ei ole kirjaimia a–z eikä numeroita\n  = help: nimeä kansio uudelleen niin, että nimessä on kirjaimia a–z (myös ä, ö, å) tai numeroita, esim. `perheet`",
+        ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
+}

@@ -134,6 +134,31 @@ fn page_path(rel: &str) -> String {
     format!("{}{}/", dir_path(dir), slugify(name))
 }
 
+/// An error when the last part of `rel` (a folder, or a page file less its
+/// `.md`) has no letter or digit to make an address of: `Дом.md` or `???/`
+/// would get `//`, the home page's neighbour, and overwrite it.
+fn empty_slug(rel: &str, is_dir: bool) -> Option<Diagnostic> {
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    let name = if is_dir { file } else { file.strip_suffix(".md").unwrap_or(file) };
+    if !slugify(name).is_empty() {
+        return None;
+    }
+    let (what, shown, example) =
+        if is_dir { ("kansion", name.to_string(), "`perheet`") } else { ("tiedoston", file.to_string(), "`perheet.md`") };
+    Some(
+        Diagnostic::error(
+            format!("{}/{rel}", super::CONTENT_DIR),
+            1,
+            1,
+            format!("{what} nimestä `{shown}` ei saa osoitetta: siinä ei ole kirjaimia a–z eikä numeroita"),
+        )
+        .with_help(format!(
+            "nimeä {} uudelleen niin, että nimessä on kirjaimia a–z (myös ä, ö, å) tai numeroita, esim. {example}",
+            if is_dir { "kansio" } else { "tiedosto" }
+        )),
+    )
+}
+
 /// An implicit section's title from its folder name: `perheiden-tuki` → `Perheiden tuki`.
 fn title_from_dir(dir: &str) -> String {
     let name = dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ");
@@ -231,6 +256,11 @@ impl Library {
             if !dir.is_empty() && parent.is_none() {
                 continue;
             }
+            if let Some(d) = empty_slug(dir, true).filter(|_| !dir.is_empty()) {
+                // Skipped with everything in it: its pages would have no address.
+                diags.push(d);
+                continue;
+            }
             let inherited = parent.map(|p| lib.sections[p.0].page_kind);
             let (source, text, front, body_offset, body_line) = match index_of.get(dir.as_str()) {
                 Some(f) => match load_one(f, config, inherited) {
@@ -273,6 +303,17 @@ impl Library {
             section_of_dir.insert(dir.clone(), id);
         }
 
+        let pages: Vec<SourceFile> = pages
+            .into_iter()
+            .filter(|f| section_of_dir.contains_key(parent_dir(&f.rel)))
+            .filter(|f| match empty_slug(&f.rel, false) {
+                Some(d) => {
+                    diags.push(d);
+                    false
+                }
+                None => true,
+            })
+            .collect();
         let loaded: Vec<(SectionId, Result<Loaded, Diagnostics>)> = pages
             .par_iter()
             .filter_map(|f| {
