@@ -323,3 +323,28 @@ fn names_that_give_no_address_are_errors() {
         ]);
     assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
 }
+
+#[test]
+fn topics_need_an_address_and_merged_spellings_are_pointed_out() {
+    let run = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\ntopics:\n  - Äiti\n  - \"???\"\n  - /\n  - ../..\n---\n")
+        .file("content/b.md", "---\ntitle: B\ntopics: [aiti, AITI, aiti]\n---\n")
+        .check()
+        .expect_errors(&[
+            "content/a.md:5:3: virhe: aihealueesta `???` ei saa osoitetta: siinä ei ole kirjaimia a–z eikä numeroita\n  |\n5 |   - \"???\"\n  |   ^\n  = help: kirjoita aihealueen nimi sanoin, esim. `Perhekeskus`, tai poista se `topics`-listasta",
+            "content/a.md:6:3: virhe: aihealueesta `/` ei saa osoitetta",
+            "content/a.md:7:3: virhe: aihealueesta `../..` ei saa osoitetta",
+            "content/b.md:3:1: varoitus: aihealue `aiti` yhdistyy aihealueeseen `Äiti` (content/a.md): molemmat ovat sivulla `/aihealueet/aiti/` nimellä `Äiti`\n  |\n3 | topics: [aiti, AITI, aiti]\n  | ^\n  = help: kirjoita aihealue kaikilla sivuilla samalla tavalla, esim. `Äiti`",
+            "content/b.md:3:1: varoitus: aihealue `AITI` yhdistyy aihealueeseen `Äiti` (content/a.md)",
+        ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
+    assert_eq!(run.stderr.matches(": varoitus: aihealue").count(), 2, "{}", run.stderr);
+    // Same spelling everywhere: no warning, one topic page.
+    let site = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\ntopics: [Äiti]\n---\n")
+        .file("content/b.md", "---\ntitle: B\ntopics: [Äiti]\n---\n");
+    let run = site.build().expect_ok();
+    assert!(!run.stderr.contains("aihealue"), "{}", run.stderr);
+    assert!(!site.out("a/index.html").contains("href=\"/aihealueet//\""));
+    assert!(site.out("aihealueet/aiti/index.html").contains("Äiti"));
+}

@@ -13,7 +13,7 @@ use super::date::Date;
 use super::front_matter::{self, FrontMatter, PageKind, ParseInput};
 use super::{read_text, SourceFile, SourceKind};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::slug::slugify;
 
 pub use super::aliases::normalise as normalise_alias;
@@ -134,31 +134,6 @@ fn page_path(rel: &str) -> String {
     format!("{}{}/", dir_path(dir), slugify(name))
 }
 
-/// An error when the last part of `rel` (a folder, or a page file less its
-/// `.md`) has no letter or digit to make an address of: `Дом.md` or `???/`
-/// would get `//`, the home page's neighbour, and overwrite it.
-fn empty_slug(rel: &str, is_dir: bool) -> Option<Diagnostic> {
-    let file = rel.rsplit('/').next().unwrap_or(rel);
-    let name = if is_dir { file } else { file.strip_suffix(".md").unwrap_or(file) };
-    if !slugify(name).is_empty() {
-        return None;
-    }
-    let (what, shown, example) =
-        if is_dir { ("kansion", name.to_string(), "`perheet`") } else { ("tiedoston", file.to_string(), "`perheet.md`") };
-    Some(
-        Diagnostic::error(
-            format!("{}/{rel}", super::CONTENT_DIR),
-            1,
-            1,
-            format!("{what} nimestä `{shown}` ei saa osoitetta: siinä ei ole kirjaimia a–z eikä numeroita"),
-        )
-        .with_help(format!(
-            "nimeä {} uudelleen niin, että nimessä on kirjaimia a–z (myös ä, ö, å) tai numeroita, esim. {example}",
-            if is_dir { "kansio" } else { "tiedosto" }
-        )),
-    )
-}
-
 /// An implicit section's title from its folder name: `perheiden-tuki` → `Perheiden tuki`.
 fn title_from_dir(dir: &str) -> String {
     let name = dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ");
@@ -256,7 +231,7 @@ impl Library {
             if !dir.is_empty() && parent.is_none() {
                 continue;
             }
-            if let Some(d) = empty_slug(dir, true).filter(|_| !dir.is_empty()) {
+            if let Some(d) = super::addresses::empty_slug(dir, true).filter(|_| !dir.is_empty()) {
                 // Skipped with everything in it: its pages would have no address.
                 diags.push(d);
                 continue;
@@ -306,7 +281,7 @@ impl Library {
         let pages: Vec<SourceFile> = pages
             .into_iter()
             .filter(|f| section_of_dir.contains_key(parent_dir(&f.rel)))
-            .filter(|f| match empty_slug(&f.rel, false) {
+            .filter(|f| match super::addresses::empty_slug(&f.rel, false) {
                 Some(d) => {
                     diags.push(d);
                     false
@@ -350,33 +325,10 @@ impl Library {
                 }
             }
         }
-        diags.extend(lib.check_urls());
+        diags.extend(super::addresses::urls(&lib));
+        diags.extend(super::addresses::topics(&lib));
         lib.order();
         (lib, diags)
-    }
-
-    fn check_urls(&self) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-        for r in RESERVED_PATHS {
-            seen.insert(r, "(sivuston oma sivu)".into());
-        }
-        // Folders without `_index.md` get a page too, so they take part (`Äiti/` and `aiti/`).
-        let entries = self
-            .sections
-            .iter()
-            .map(|s| (s.path.as_str(), s.source.as_ref().map_or_else(|| format!("{}/{}", super::CONTENT_DIR, s.dir), SourceFile::display)))
-            .chain(self.pages.iter().map(|p| (p.path.as_str(), p.source.display())));
-        for (path, src) in entries {
-            if let Some(other) = seen.get(path) {
-                diags.push(Diagnostic::error(&src, 1, 1, format!("sivu saa saman osoitteen `{path}` kuin {other}")).with_help(
-                    "nimeä toinen tiedosto tai kansio uudelleen: osoite muodostetaan nimestä (ä→a, ö→o, välilyönnit ja välimerkit → -)",
-                ));
-            } else {
-                seen.insert(path, src);
-            }
-        }
-        diags
     }
 
     fn order(&mut self) {

@@ -5,6 +5,7 @@
 //! symlinks never followed out of `content/`); `front_matter` parses one file;
 //! `library` assembles the tree, URLs and orderings. Nothing here renders.
 
+pub mod addresses;
 pub mod aliases;
 pub mod date;
 pub mod front_matter;
