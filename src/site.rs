@@ -170,27 +170,43 @@ impl Site {
     }
 
     /// Front-matter references (cover images, `file:` links, memos) must resolve.
+    /// A memo is a URL or, like `links[].file`, a file or page next to the card.
     fn check_front_links(&self) -> Diagnostics {
         let resolver = self.resolver();
         let mut diags = Diagnostics::new();
         for p in &self.lib.pages {
             let m = &p.front.model;
-            let mut refs: Vec<(&str, usize)> = Vec::new();
+            let mut refs: Vec<(&str, usize, usize)> = Vec::new();
             if let Some(c) = &m.cover {
-                refs.push((&c.image, c.line));
+                refs.push((&c.image, c.line, c.col));
             }
             for l in &m.links {
                 if let LinkTarget::File(f) = &l.target {
-                    refs.push((f, l.line));
+                    refs.push((f, l.value_line, l.value_col));
                 }
             }
-            for (href, line) in refs {
+            refs.extend(m.meetings.iter().filter_map(|x| Some((x.memo.as_deref()?, x.memo_line, x.memo_col))));
+            for (href, line, col) in refs {
                 if let Err(un) = resolver.resolve(&p.source.rel, href) {
+                    let dir = p.source.rel.rsplit_once('/').map_or("", |(d, _)| d);
+                    if crate::markdown::links::join(dir, href).is_none() {
+                        diags.push(
+                            Diagnostic::error(
+                                p.source.display(),
+                                line,
+                                col,
+                                format!("polku `{href}` johtaa kansion `content/` ulkopuolelle"),
+                            )
+                            .with_help("viittaa tiedostoon tai sivuun kansiossa `content/`, esim. `liitteet/muistio.pdf` tai `../luku.md`")
+                            .with_source(&p.text),
+                        );
+                        continue;
+                    }
                     let help = un.closest.map_or("tarkista polku: se luetaan tämän tiedoston kansiosta".to_string(), |c| {
-                        format!("tarkoititko `content/{c}`?")
+                        format!("tarkoititko `content/{c}`? Polku luetaan tämän tiedoston kansiosta")
                     });
                     diags.push(
-                        Diagnostic::error(p.source.display(), line, 1, format!("tiedostoa `content/{}` ei löydy", un.wanted))
+                        Diagnostic::error(p.source.display(), line, col, format!("tiedostoa `content/{}` ei löydy", un.wanted))
                             .with_help(help)
                             .with_source(&p.text),
                     );
@@ -321,12 +337,12 @@ impl Site {
         for p in &self.lib.pages {
             let m = &p.front.model;
             let urls = m.links.iter().filter_map(|l| match &l.target {
-                LinkTarget::Url(u) => Some((u.as_str(), l.line)),
+                LinkTarget::Url(u) => Some((u.as_str(), l.line, 1)),
                 LinkTarget::File(_) => None,
             });
-            let memos = m.meetings.iter().filter_map(|x| x.memo.as_deref().map(|u| (u, 1)));
-            for (url, line) in urls.chain(memos).filter(|(u, _)| u.starts_with("http://") || u.starts_with("https://")) {
-                uses.entry(url.to_string()).or_default().push((p.source.display(), line, 1, p.text.as_str()));
+            let memos = m.meetings.iter().filter_map(|x| Some((x.memo.as_deref()?, x.memo_line, x.memo_col)));
+            for (url, line, col) in urls.chain(memos).filter(|(u, ..)| u.starts_with("http://") || u.starts_with("https://")) {
+                uses.entry(url.to_string()).or_default().push((p.source.display(), line, col, p.text.as_str()));
             }
         }
         uses

@@ -348,3 +348,55 @@ fn topics_need_an_address_and_merged_spellings_are_pointed_out() {
     assert!(!site.out("a/index.html").contains("href=\"/aihealueet//\""));
     assert!(site.out("aihealueet/aiti/index.html").contains("Äiti"));
 }
+
+/// A meeting's memo is a URL or, like `links[].file`, a file or page beside
+/// the card: resolved, checked, and reported at its value.
+#[test]
+fn memos_cover_images_and_link_files_are_checked_at_their_values() {
+    let card = "---\ntitle: K\ncover:\n  image: kuvat/puuttuu.svg\n  alt: Kuva\nlinks:\n  - title: Liite\n    file: liitteet/puuttuu.pdf\nmeetings:\n  - date: 2024-01-01\n    title: T\n    memo: kuvat/puuttuu.pdf\n  - date: 2024-01-02\n    title: T2\n    memo: ../../x.md\n  - date: 2024-01-03\n    title: T3\n    memo: https://example.org/muistio.pdf\n---\n";
+    let run = SiteTest::new()
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/k.md", card)
+        .check()
+        .expect_errors(&[
+            "content/mallit/k.md:4:10: virhe: tiedostoa `content/mallit/kuvat/puuttuu.svg` ei löydy",
+            "content/mallit/k.md:8:11: virhe: tiedostoa `content/mallit/liitteet/puuttuu.pdf` ei löydy",
+            "content/mallit/k.md:12:11: virhe: tiedostoa `content/mallit/kuvat/puuttuu.pdf` ei löydy\n   |\n12 |     memo: kuvat/puuttuu.pdf\n   |           ^\n  = help: tarkista polku: se luetaan tämän tiedoston kansiosta",
+            "content/mallit/k.md:15:11: virhe: polku `../../x.md` johtaa kansion `content/` ulkopuolelle",
+        ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 4, "{}", run.stderr);
+    // Relative memos become the URL of the page or file they name.
+    let site = SiteTest::new()
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/liitteet/muistio.pdf", "%PDF-1.4\n")
+        .file("content/muut/x.md", "---\ntitle: X\n---\n")
+        .file(
+            "content/mallit/k.md",
+            "---\ntitle: K\nmeetings:\n  - date: 2024-01-01\n    title: T\n    memo: liitteet/muistio.pdf\n  - date: 2024-01-02\n    title: T2\n    memo: ../muut/x.md\n---\n",
+        );
+    site.build().expect_ok();
+    let html = site.out("mallit/k/index.html");
+    assert!(html.contains("href=\"/mallit/liitteet/muistio.pdf\"") && html.contains("href=\"/muut/x/\""), "{html}");
+}
+
+#[test]
+fn check_external_reports_a_dead_memo_at_its_own_line() {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let answer = std::thread::spawn(move || {
+        for _ in 0..4 {
+            let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(20)) else { break };
+            let _ = req.respond(tiny_http::Response::empty(404));
+        }
+    });
+    let card = format!("---\ntitle: K\nmeetings:\n  - date: 2024-01-01\n    title: T\n    memo: {base}/muistio.pdf\n---\n");
+    let run = SiteTest::new()
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/k.md", &card)
+        .run(&["check", "--external", "--timeout", "5"])
+        .expect_errors(&[&format!(
+            "content/mallit/k.md:6:11: virhe: ulkoinen linkki `{base}/muistio.pdf` ei toimi: palvelin vastasi HTTP 404"
+        )]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 1, "{}", run.stderr);
+    drop(answer);
+}
