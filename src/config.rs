@@ -277,6 +277,12 @@ fn normalise_base(url: &str) -> String {
     u
 }
 
+/// One folder name: no separators, no `.`/`..`, nothing hidden. A theme's
+/// files are published, so `theme: ../../..` must not reach outside `themes/`.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && !name.chars().any(|c| matches!(c, '/' | '\\' | ':') || c.is_control())
+}
+
 fn default_phases() -> Vec<(String, String)> {
     [("kehitteilla", "Kehitteillä"), ("kehitetty", "Kehitetty"), ("arvioitu", "Arvioitu")]
         .iter()
@@ -312,6 +318,21 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             Diagnostic::error(CONFIG_FILE, l + 1, c + 1, format!("osoite `{}` ei ole verkko-osoite", raw.base_url))
                 .with_help("kirjoita osoite kokonaan, esim. `base_url: https://perhekeskus.example.fi/`")
                 .with_source(text),
+        );
+    }
+    if let Some(theme) = raw.theme.as_deref().filter(|t| !is_folder_name(t)) {
+        let (l, c) = yaml::locate(text, &[yaml::Seg::Key("theme".into())]);
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                l + 1,
+                c + 1,
+                format!("teeman nimi `{theme}` ei kelpaa: teema on yksi kansio kansiossa `themes/`"),
+            )
+            .with_help(
+                "kirjoita pelkkä kansion nimi, esim. `theme: oma` (kansio `themes/oma/`), tai poista rivi, jolloin käytetään oletusteemaa",
+            )
+            .with_source(text),
         );
     }
     let phases = match raw.phases {
@@ -359,6 +380,16 @@ mod tests {
         assert_eq!(c.base_path(), "/kasikirja");
         assert_eq!(c.phase_label("arvioitu"), Some("Arvioitu"));
         assert_eq!(parse("title: T\nbase_url: https://example.org\n").unwrap().base_path(), "");
+    }
+
+    #[test]
+    fn theme_is_one_folder_under_themes() {
+        for bad in ["../../../evil", "a/b", "..", ".piilo", "", "C:\\x", "/etc"] {
+            let d = parse(&format!("title: T\nbase_url: https://e.org/\ntheme: '{bad}'\n")).unwrap_err().sorted();
+            assert_eq!((d[0].line, d[0].col), (3, 1), "{bad}");
+            assert_eq!(d[0].message, format!("teeman nimi `{bad}` ei kelpaa: teema on yksi kansio kansiossa `themes/`"));
+        }
+        assert_eq!(parse("title: T\nbase_url: https://e.org/\ntheme: oma-teema\n").unwrap().theme, "oma-teema");
     }
 
     #[test]

@@ -400,3 +400,17 @@ fn check_external_reports_a_dead_memo_at_its_own_line() {
     assert_eq!(run.stderr.matches(": virhe: ").count(), 1, "{}", run.stderr);
     drop(answer);
 }
+
+/// A theme's static files are published: its name may only be a folder under `themes/`.
+#[test]
+fn a_theme_outside_themes_is_refused() {
+    let outside = SiteTest::new().file("themes/evil/static/salaisuus.txt", "salainen");
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n");
+    // themes/../../<other site>/themes/evil
+    let rel = format!("../../{}/themes/evil", outside.root().file_name().unwrap().to_str().unwrap());
+    site.write("handbook.yaml", &format!("{}theme: {rel}\n", support::CONFIG));
+    site.build().expect_errors(&[&format!(
+        "handbook.yaml:3:1: virhe: teeman nimi `{rel}` ei kelpaa: teema on yksi kansio kansiossa `themes/`\n  |\n3 | theme: {rel}\n  | ^\n  = help: kirjoita pelkkä kansion nimi, esim. `theme: oma` (kansio `themes/oma/`), tai poista rivi, jolloin käytetään oletusteemaa"
+    )]);
+    assert!(!site.out_path().exists());
+}
