@@ -130,6 +130,12 @@ fn fail(diags: Diagnostics) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// A command-line value that cannot be used (exit 2, like clap's own usage errors).
+fn usage_error(message: &str, help: &str) -> ExitCode {
+    eprintln!("virhe: {message}\n  = help: {help}");
+    ExitCode::from(2)
+}
+
 /// One terminal line (plus diagnostics) per thing `serve` does.
 fn print_serve_event(event: Event) {
     match event {
@@ -175,6 +181,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build { root, out, drafts, base_url } => {
+            if let Some(why) = base_url.as_deref().and_then(handbook::config::base_url_problem) {
+                let shown = handbook::content::yaml::shown_value(base_url.as_deref().unwrap_or_default());
+                return usage_error(
+                    &format!("valitsimen --base-url arvo `{shown}` ei kelpaa sivuston osoitteeksi: {why}"),
+                    handbook::config::BASE_URL_HELP,
+                );
+            }
             let out = out.unwrap_or_else(|| root.join("public"));
             let preview = handbook::preview::Preview::from_env(|k| std::env::var(k).ok());
             match site::build(&Options { root, drafts, base_url, preview }, &out) {

@@ -414,3 +414,30 @@ fn a_theme_outside_themes_is_refused() {
     )]);
     assert!(!site.out_path().exists());
 }
+
+/// `--base-url` lands in canonical links, the sitemap and `_redirects`: a usage error unless it is a web address.
+#[test]
+fn a_base_url_that_is_not_a_web_address_is_a_usage_error() {
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n");
+    for (url, why) in [
+        ("not a url", "osoitteen pitää alkaa `https://` tai `http://`"),
+        ("javascript:alert(1)//", "osoitteen pitää alkaa `https://` tai `http://`"),
+        (
+            "https://example.org/\"><script>alert(1)</script>",
+            "polussa on välilyönti, kysely- tai ankkuriosa tai merkki, jota ei voi käyttää sellaisenaan",
+        ),
+        (
+            "https://example.org/a\n/* https://evil.example/ 302!",
+            "polussa on välilyönti, kysely- tai ankkuriosa tai merkki, jota ei voi käyttää sellaisenaan",
+        ),
+    ] {
+        let run = site.run(&["build", "--base-url", url]);
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+        let shown = url.replace('\n', "\\n");
+        let expected = format!("virhe: valitsimen --base-url arvo `{shown}` ei kelpaa sivuston osoitteeksi: {why}\n  = help: kirjoita osoite kokonaan, esim. `https://perhekeskus.example.fi/`");
+        assert!(run.stderr.contains(&expected), "missing {expected:?} in {}", run.stderr);
+        assert!(!site.out_path().exists());
+    }
+    site.run(&["build", "--base-url", "https://deploy-preview-7--kasikirja.netlify.app"]).expect_ok();
+    assert!(site.out("sitemap.xml").contains("<loc>https://deploy-preview-7--kasikirja.netlify.app/a/</loc>"));
+}

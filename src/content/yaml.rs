@@ -361,7 +361,7 @@ fn check_value(v: &mut Value, ty: &'static Ty, name: &str, path: &mut Vec<Seg>, 
 
 /// A value for a message: control characters (a newline in a quoted value)
 /// shown as `\n` so the message stays on one line; long values shortened.
-fn shown_value(s: &str) -> String {
+pub fn shown_value(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars().take(60) {
         if c.is_control() {
