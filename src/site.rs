@@ -121,6 +121,7 @@ impl Site {
             }
         };
         diags.extend(content::aliases::collisions(&lib, &theme.static_origins()));
+        diags.extend(theme.unknown_page_templates(&lib));
         diags.extend(statement_warnings(&config));
         if diags.has_errors() {
             return Err(diags);

@@ -93,20 +93,29 @@ fn missing_theme_template_and_tera_errors_name_the_template() {
         .file("themes/default/templates/chapter.html", "{% extends \"puuttuva.html\" %}")
         .check()
         .expect_errors(&["themes/default/templates/chapter.html", "puuttuva.html"]);
-    SiteTest::new()
-        .file("content/a.md", "---\ntitle: A\ntemplate: oma.html\n---\n")
-        .check()
-        .expect_errors(&["virhe: sivun /a/ piirtäminen sivupohjalla `oma.html` epäonnistui"]);
+    // A page naming a template the theme lacks: at its own front-matter line, with the choices.
+    SiteTest::new().file("content/a.md", "---\ntitle: A\ntemplate: oma.html\n---\n").check().expect_errors(&[
+        "content/a.md:3:1: virhe: sivupohjaa `oma.html` ei ole teemassa",
+        "Teeman sivupohjat: 404.html, accessibility.html, base.html, catalogue.html, changes.html, chapter.html, home.html,",
+        "oman sivupohjan voi lisätä kansioon `themes/<teema>/templates/`",
+    ]);
+    // A Tera error at render time: at the failing expression, in Finnish.
     SiteTest::new()
         .file("content/a.md", "---\ntitle: A\n---\n")
         .file(
             "themes/default/templates/chapter.html",
-            "{% extends \"base.html\" %}{% block main %}{{ page.olematon.kentta }}{% endblock main %}",
+            "{% extends \"base.html\" %}\n{% block main %}\n<p>\n  {{ page.olematon.kentta }}\n</p>{% endblock main %}",
         )
         .check()
         .expect_errors(&[
-            "themes/default/templates/chapter.html:1:1: virhe: sivun /a/ piirtäminen sivupohjalla `chapter.html` epäonnistui",
-            "olematon",
+            "themes/default/templates/chapter.html:4:6: virhe: sivun /a/ piirtäminen sivupohjalla `chapter.html` epäonnistui: muuttujaa `page.olematon.kentta` ei ole sivupohjan tiedoissa\n  |\n4 |   {{ page.olematon.kentta }}\n  |      ^\n  = help: tarkista nimi: sivupohjien muuttujat on lueteltu README:n kohdassa Teeman tekeminen",
+        ]);
+    SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\n---\n")
+        .file("themes/default/templates/chapter.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title | lihavoi }}{% endblock main %}")
+        .check()
+        .expect_errors(&[
+            "themes/default/templates/chapter.html:3:17: virhe: sivun /a/ piirtäminen sivupohjalla `chapter.html` epäonnistui: suodatinta `lihavoi` ei ole",
         ]);
     SiteTest::new()
         .file("handbook.yaml", &format!("{}theme: puuttuva\n", support::CONFIG))
