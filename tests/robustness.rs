@@ -450,3 +450,40 @@ fn a_base_url_that_is_not_a_web_address_is_a_usage_error() {
     site.run(&["build", "--base-url", "https://deploy-preview-7--kasikirja.netlify.app"]).expect_ok();
     assert!(site.out("sitemap.xml").contains("<loc>https://deploy-preview-7--kasikirja.netlify.app/a/</loc>"));
 }
+
+/// YAML problems are explained in Finnish, at the place to fix.
+#[test]
+fn yaml_mistakes_are_explained_in_finnish_where_they_are() {
+    let mut laughs = String::from("---\ntitle: A\nx: &a [l, l, l, l, l, l, l, l, l]\n");
+    let mut prev = 'a';
+    for n in "bcdefghi".chars() {
+        laughs.push_str(&format!("{n}: &{n} [{}]\n", vec![format!("*{prev}"); 9].join(", ")));
+        prev = n;
+    }
+    laughs.push_str("---\n");
+    let run = SiteTest::new()
+        .file("content/kahdesti.md", "---\ntitle: A\ndescription: B\ntitle: C\n---\n")
+        .file("content/kansi.md", "---\ntitle: A\ncover:\n  image: a.svg\n  alt: x\n  image: b.svg\n---\n")
+        .file("content/iso.md", "---\ntitle: A\nweight: 99999999999999999999\n---\n")
+        .file("content/vali.md", "---\ntitle: A\nweight: 2000000000\n---\n")
+        .file("content/tyhja.md", "---\ntitle: \"  \"\n---\n")
+        .file("content/kaksoispiste.md", "---\ntitle: Otsikko: alaotsikko\n---\n")
+        .file("content/viittaus.md", "---\ntitle: *puuttuu\n---\n")
+        .file("content/naurut.md", &laughs)
+        .check()
+        .expect_errors(&[
+            "content/kahdesti.md:4:1: virhe: kenttä `title` on kahdesti\n  |\n4 | title: C\n  | ^\n  = help: poista toinen rivi tai yhdistä arvot: sama kenttä saa esiintyä kerran",
+            "content/kansi.md:6:3: virhe: kenttä `cover.image` on kahdesti",
+            "content/iso.md:3:9: virhe: kentän `weight` luku `99999999999999999999` on liian suuri\n  |\n3 | weight: 99999999999999999999\n  |         ^\n  = help: kokonaislukujen sallittu väli on −1 000 000 000 … 1 000 000 000; jos arvo on tekstiä, kirjoita se lainausmerkkeihin",
+            "content/vali.md:3:1: virhe: kentän `weight` arvo 2000000000 on sallitun välin ulkopuolella\n  |\n3 | weight: 2000000000\n  | ^\n  = help: kirjoita kokonaisluku väliltä −1 000 000 000 … 1 000 000 000, esimerkiksi `weight: 10`",
+            "content/tyhja.md:2:1: virhe: otsikko (`title`) on tyhjä\n  |\n2 | title: \"  \"\n  | ^\n  = help: kirjoita sivulle otsikko, esim. `title: Perhekeskuksen toiminta`",
+            "content/kaksoispiste.md:2:15: virhe: alkutietojen YAML-muoto on virheellinen: rivillä on ylimääräinen kaksoispiste",
+            "= help: teksti, jossa on `: `, kirjoitetaan lainausmerkkeihin, esim. `title: \"Otsikko: alaotsikko\"`",
+            "content/viittaus.md:2:8: virhe: alkutietojen YAML-muoto on virheellinen: viittaus `*…` osoittaa ankkuriin, jota ei ole",
+            "content/naurut.md:2:1: virhe: alkutietojen YAML-muoto on virheellinen: tiedoissa on liikaa viittauksia (`&ankkuri` ja `*viittaus`)",
+        ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 8, "{}", run.stderr);
+    for english in ["duplicate entry", "invalid type", "limit exceeded", "unknown anchor", "mapping values", "expected"] {
+        assert!(!run.stderr.contains(english), "English {english:?} in:\n{}", run.stderr);
+    }
+}

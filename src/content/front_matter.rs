@@ -325,6 +325,14 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
     if let Some(c) = cover.as_ref().filter(|c| crate::markdown::links::is_dangerous(&c.image)) {
         diags.push(unsafe_url(ctx, &[k("cover"), k("image")], &c.image));
     }
+    if raw.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        let (line, col) = ctx.at(&[k("title")]);
+        diags.push(
+            Diagnostic::error(ctx.path, line, col, "otsikko (`title`) on tyhjä")
+                .with_help("kirjoita sivulle otsikko, esim. `title: Perhekeskuksen toiminta`")
+                .with_source(ctx.file_text),
+        );
+    }
     let authors = match raw.author {
         None => Vec::new(),
         Some(OneOrMany::One(a)) => vec![a],

@@ -12,6 +12,7 @@ pub mod front_matter;
 pub mod library;
 pub mod schema;
 pub mod yaml;
+pub mod yaml_errors;
 
 use std::path::{Path, PathBuf};
 
