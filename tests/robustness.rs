@@ -487,3 +487,32 @@ fn yaml_mistakes_are_explained_in_finnish_where_they_are() {
         assert!(!run.stderr.contains(english), "English {english:?} in:\n{}", run.stderr);
     }
 }
+
+/// The deploy preview builds drafts: `check` validates them too, so a broken
+/// draft cannot pass locally and fail there. `build` is unchanged.
+#[test]
+fn check_validates_drafts_and_the_published_site() {
+    let broken_link = SiteTest::new()
+        .file("content/luonnos.md", "---\ntitle: Luonnos\ndraft: true\n---\n[rikki](puuttuu.md)\n")
+        .file("content/a.md", "---\ntitle: A\n---\n");
+    let bad_front_matter = SiteTest::new()
+        .file("content/osio/_index.md", "---\ntitle: Osio\ndraft: true\n---\n")
+        .file("content/osio/sivu.md", "---\ntitle: Sivu\nweight: paljon\n---\n");
+    for args in [&["check"][..], &["check", "--drafts"]] {
+        let run = broken_link.run(args).expect_errors(&["content/luonnos.md:5:1: virhe: linkin kohdetta `content/puuttuu.md` ei löydy"]);
+        assert_eq!(run.stderr.matches(": virhe: ").count(), 1, "{args:?}: {}", run.stderr);
+        bad_front_matter
+            .run(args)
+            .expect_errors(&["content/osio/sivu.md:3:1: virhe: kentän `weight` arvon pitää olla kokonaisluku, nyt se on teksti"]);
+    }
+    for site in [&broken_link, &bad_front_matter] {
+        site.build().expect_ok();
+    }
+    assert!(!broken_link.root().join("public/luonnos").exists());
+    // A published page linking to a draft would break the production build.
+    let site = SiteTest::new()
+        .file("content/luonnos.md", "---\ntitle: Luonnos\ndraft: true\n---\n")
+        .file("content/a.md", "---\ntitle: A\n---\n[luonnos](luonnos.md)\n");
+    site.check().expect_errors(&["content/a.md:4:1: virhe: linkin kohdetta `content/luonnos.md` ei löydy"]);
+    site.run(&["check", "--drafts"]).expect_ok();
+}
