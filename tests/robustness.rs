@@ -516,3 +516,24 @@ fn check_validates_drafts_and_the_published_site() {
     site.check().expect_errors(&["content/a.md:4:1: virhe: linkin kohdetta `content/luonnos.md` ei löydy"]);
     site.run(&["check", "--drafts"]).expect_ok();
 }
+
+/// A name in an old 8-bit encoding (`\xe4iti.md`, Latin-1 "äiti") was mangled
+/// into the page `/iti/`; now it is an error naming the file.
+#[cfg(unix)]
+#[test]
+fn file_and_folder_names_that_are_not_utf8_are_errors() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = SiteTest::new().file("content/a.md", "---\ntitle: A\n---\n");
+    let content = site.root().join("content");
+    std::fs::write(content.join(std::ffi::OsStr::from_bytes(b"\xe4iti.md")), "---\ntitle: Äiti\n---\n").unwrap();
+    let dir = content.join(std::ffi::OsStr::from_bytes(b"perheet-\xf6"));
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("b.md"), "---\ntitle: B\n---\n").unwrap();
+    let run = site.check().expect_errors(&[
+        "content/�iti.md:1:1: virhe: tiedoston nimi ei ole UTF-8-muotoista tekstiä (tiedosto ohitettiin; merkki � on nimessä kohta, jota ei voitu lukea)\n  = help: nimeä tiedosto uudelleen: nimi on todennäköisesti tallennettu vanhalla merkistöllä (esim. Latin-1), ja ä- tai ö-kirjain on rikki",
+        "content/perheet-�:1:1: virhe: kansion nimi ei ole UTF-8-muotoista tekstiä (kansio ja sen sisältö ohitettiin;",
+    ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 2, "{}", run.stderr);
+    site.build().expect_errors(&["content/�iti.md:1:1: virhe:"]);
+    assert!(!site.root().join("public").exists());
+}
