@@ -269,12 +269,39 @@ impl Config {
     }
 }
 
+/// Help for a refused `base_url` or `--base-url`.
+pub const BASE_URL_HELP: &str = "kirjoita osoite kokonaan, esim. `https://perhekeskus.example.fi/` tai `https://example.org/kasikirja/`";
+
+/// Why `url` cannot be the site's address, or `None`. It lands verbatim in
+/// canonical links, the sitemap, the feed and `_redirects`, so it must be a
+/// plain `http(s)://host/path/`: no query, fragment, credentials, spaces or
+/// characters that would need escaping.
+pub fn base_url_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
+        return Some("osoitteen pitää alkaa `https://` tai `http://`");
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)) || host.starts_with(['.', '-', ':']) {
+        return Some("palvelimen nimi puuttuu tai siinä on merkkejä, joita nimessä ei voi olla");
+    }
+    if path.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>`{}|\\^?#%".contains(c)) {
+        return Some("polussa on välilyönti, kysely- tai ankkuriosa tai merkki, jota ei voi käyttää sellaisenaan");
+    }
+    None
+}
+
 fn normalise_base(url: &str) -> String {
     let mut u = url.trim().to_string();
     if !u.ends_with('/') {
         u.push('/');
     }
     u
+}
+
+/// One folder name: no separators, no `.`/`..`, nothing hidden. A theme's
+/// files are published, so `theme: ../../..` must not reach outside `themes/`.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && !name.chars().any(|c| matches!(c, '/' | '\\' | ':') || c.is_control())
 }
 
 fn default_phases() -> Vec<(String, String)> {
@@ -306,12 +333,32 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     }
     let raw: RawConfig = serde_yaml::from_value(value)
         .map_err(|e| Diagnostics::from(Diagnostic::error(CONFIG_FILE, 1, 1, format!("asetuksia ei voitu lukea: {e}"))))?;
-    if !(raw.base_url.starts_with("http://") || raw.base_url.starts_with("https://")) {
+    if let Some(why) = base_url_problem(&raw.base_url) {
         let (l, c) = yaml::locate(text, &[yaml::Seg::Key("base_url".into())]);
         diags.push(
-            Diagnostic::error(CONFIG_FILE, l + 1, c + 1, format!("osoite `{}` ei ole verkko-osoite", raw.base_url))
-                .with_help("kirjoita osoite kokonaan, esim. `base_url: https://perhekeskus.example.fi/`")
-                .with_source(text),
+            Diagnostic::error(
+                CONFIG_FILE,
+                l + 1,
+                c + 1,
+                format!("osoite `{}` ei kelpaa sivuston osoitteeksi: {why}", yaml::shown_value(&raw.base_url)),
+            )
+            .with_help(BASE_URL_HELP)
+            .with_source(text),
+        );
+    }
+    if let Some(theme) = raw.theme.as_deref().filter(|t| !is_folder_name(t)) {
+        let (l, c) = yaml::locate(text, &[yaml::Seg::Key("theme".into())]);
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                l + 1,
+                c + 1,
+                format!("teeman nimi `{theme}` ei kelpaa: teema on yksi kansio kansiossa `themes/`"),
+            )
+            .with_help(
+                "kirjoita pelkkä kansion nimi, esim. `theme: oma` (kansio `themes/oma/`), tai poista rivi, jolloin käytetään oletusteemaa",
+            )
+            .with_source(text),
         );
     }
     let phases = match raw.phases {
@@ -359,6 +406,47 @@ mod tests {
         assert_eq!(c.base_path(), "/kasikirja");
         assert_eq!(c.phase_label("arvioitu"), Some("Arvioitu"));
         assert_eq!(parse("title: T\nbase_url: https://example.org\n").unwrap().base_path(), "");
+    }
+
+    #[test]
+    fn base_url_is_a_plain_web_address() {
+        for good in [
+            "https://example.org",
+            "https://example.org/kasikirja/",
+            "http://127.0.0.1:1111/",
+            "https://deploy-preview-12--site.netlify.app",
+        ] {
+            assert_eq!(base_url_problem(good), None, "{good}");
+        }
+        for bad in [
+            "not a url",
+            "javascript:alert(1)//",
+            "https://",
+            "https:///x",
+            "https://e.org/a b/",
+            "https://e.org/?q=1",
+            "https://e.org/#x",
+            "https://u@e.org/",
+            "https://e.org/\"><script>",
+            "ftp://e.org/",
+        ] {
+            assert!(base_url_problem(bad).is_some(), "{bad}");
+        }
+        let d = parse("title: T\nbase_url: javascript:alert(1)//\n").unwrap_err().sorted();
+        assert_eq!(
+            (d[0].line, d[0].col, d[0].message.as_str()),
+            (2, 1, "osoite `javascript:alert(1)//` ei kelpaa sivuston osoitteeksi: osoitteen pitää alkaa `https://` tai `http://`")
+        );
+    }
+
+    #[test]
+    fn theme_is_one_folder_under_themes() {
+        for bad in ["../../../evil", "a/b", "..", ".piilo", "", "C:\\x", "/etc"] {
+            let d = parse(&format!("title: T\nbase_url: https://e.org/\ntheme: '{bad}'\n")).unwrap_err().sorted();
+            assert_eq!((d[0].line, d[0].col), (3, 1), "{bad}");
+            assert_eq!(d[0].message, format!("teeman nimi `{bad}` ei kelpaa: teema on yksi kansio kansiossa `themes/`"));
+        }
+        assert_eq!(parse("title: T\nbase_url: https://e.org/\ntheme: oma-teema\n").unwrap().theme, "oma-teema");
     }
 
     #[test]

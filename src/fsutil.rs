@@ -6,6 +6,8 @@ use std::io;
 /// A Finnish reason for an I/O error, never `{:?}`.
 pub fn io_reason(e: &io::Error) -> String {
     match e.kind() {
+        // Refusals made by `output` itself carry their Finnish explanation.
+        io::ErrorKind::AlreadyExists | io::ErrorKind::InvalidInput if e.get_ref().is_some() => e.to_string(),
         io::ErrorKind::NotFound => "tiedostoa tai kansiota ei ole".into(),
         io::ErrorKind::PermissionDenied => "ei käyttöoikeutta".into(),
         io::ErrorKind::InvalidData => "sisältö ei ole UTF-8-muotoista tekstiä".into(),

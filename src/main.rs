@@ -39,7 +39,8 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Tarkistaa myös luonnokset.
+        /// Tarkistaa vain esikatselun version (luonnokset mukana); oletuksena tarkistetaan
+        /// sekä se että julkaistava versio ilman luonnoksia.
         #[arg(long)]
         drafts: bool,
         /// Tarkistaa myös ulkoiset linkit (verkkoyhteys tarvitaan).
@@ -130,6 +131,40 @@ fn fail(diags: Diagnostics) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// `check` validates drafts too: the deploy preview builds them (netlify.toml),
+/// so a broken draft must not pass locally and then fail there. `with_drafts`
+/// is that run; unless `drafts_only` (`--drafts`), the published site (drafts
+/// left out) is checked as well, since a link to a draft breaks it.
+fn merge_checks(
+    with_drafts: Result<site::Report, Diagnostics>,
+    drafts_only: bool,
+    root: &std::path::Path,
+) -> Result<site::Report, Diagnostics> {
+    if drafts_only {
+        return with_drafts;
+    }
+    let published = site::check(&Options::new(root));
+    let union = |mut a: Diagnostics, b: Diagnostics| {
+        a.extend(b);
+        a.sorted().into_iter().collect::<Diagnostics>()
+    };
+    match (with_drafts, published) {
+        (Ok(mut r), Ok(p)) => {
+            r.warnings = union(r.warnings, p.warnings);
+            r.seconds += p.seconds;
+            Ok(r)
+        }
+        (Ok(r), Err(d)) | (Err(d), Ok(r)) => Err(union(d, r.warnings)),
+        (Err(a), Err(b)) => Err(union(a, b)),
+    }
+}
+
+/// A command-line value that cannot be used (exit 2, like clap's own usage errors).
+fn usage_error(message: &str, help: &str) -> ExitCode {
+    eprintln!("virhe: {message}\n  = help: {help}");
+    ExitCode::from(2)
+}
+
 /// One terminal line (plus diagnostics) per thing `serve` does.
 fn print_serve_event(event: Event) {
     match event {
@@ -175,6 +210,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build { root, out, drafts, base_url } => {
+            if let Some(why) = base_url.as_deref().and_then(handbook::config::base_url_problem) {
+                let shown = handbook::content::yaml::shown_value(base_url.as_deref().unwrap_or_default());
+                return usage_error(
+                    &format!("valitsimen --base-url arvo `{shown}` ei kelpaa sivuston osoitteeksi: {why}"),
+                    handbook::config::BASE_URL_HELP,
+                );
+            }
             let out = out.unwrap_or_else(|| root.join("public"));
             let preview = handbook::preview::Preview::from_env(|k| std::env::var(k).ok());
             match site::build(&Options { root, drafts, base_url, preview }, &out) {
@@ -196,7 +238,12 @@ fn main() -> ExitCode {
         }
         Command::Check { root, drafts, external: true, timeout, parallel } => {
             let limits = handbook::external::Limits { parallel, timeout: std::time::Duration::from_secs(timeout) };
-            match site::check_external(&Options { drafts, ..Options::new(root) }, limits) {
+            let with_drafts = site::check_external(&Options { drafts: true, ..Options::new(root.clone()) }, limits);
+            let checked = match with_drafts {
+                Ok((r, urls)) => merge_checks(Ok(r), drafts, &root).map(|r| (r, urls)),
+                Err(d) => merge_checks(Err(d), drafts, &root).map(|r| (r, 0)),
+            };
+            match checked {
                 Ok((r, urls)) => {
                     let w = r.warnings.warning_count();
                     print_all(r.warnings);
@@ -206,16 +253,18 @@ fn main() -> ExitCode {
                 Err(d) => fail(d),
             }
         }
-        Command::Check { root, drafts, .. } => match site::check(&Options { drafts, ..Options::new(root) }) {
-            Ok(r) => {
-                let w = r.warnings.warning_count();
-                print_all(r.warnings);
-                print_phases(&r.phases);
-                eprintln!("kunnossa: {} sivua tarkistettu ({:.2} s, {w} varoitusta)", r.pages, r.seconds);
-                ExitCode::SUCCESS
+        Command::Check { root, drafts, .. } => {
+            match merge_checks(site::check(&Options { drafts: true, ..Options::new(root.clone()) }), drafts, &root) {
+                Ok(r) => {
+                    let w = r.warnings.warning_count();
+                    print_all(r.warnings);
+                    print_phases(&r.phases);
+                    eprintln!("kunnossa: {} sivua tarkistettu ({:.2} s, {w} varoitusta)", r.pages, r.seconds);
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(d),
             }
-            Err(d) => fail(d),
-        },
+        }
         Command::Search { query, root, json, limit, drafts } => {
             match handbook::search::cli::run(&Options { drafts, ..Options::new(root) }, &query, limit) {
                 Ok(results) => {

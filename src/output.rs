@@ -6,7 +6,7 @@
 //! for `check`, [`MemorySink`] for `serve`. Paths are validated so nothing is
 //! ever written outside.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -30,16 +30,73 @@ pub trait Sink: Sync {
     }
 }
 
-/// Discards everything (for `check`), but still rejects unsafe paths.
-pub struct NullSink;
+/// The output paths written so far in one run. A second write to a path, or
+/// a path that needs an earlier file to be a folder (or the other way round),
+/// is refused: two generated files never silently replace each other, and
+/// `check` finds the same collisions `build` would.
+#[derive(Default)]
+struct Claims(Mutex<BTreeSet<String>>);
+
+impl Claims {
+    fn claim(&self, key: &str) -> io::Result<()> {
+        // A poisoned lock only means a writer panicked mid-insert; the set itself is intact.
+        let mut set = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let clash = |other: &str| {
+            io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                if other == key {
+                    format!("tiedosto `{key}` kirjoitettaisiin kahteen kertaan: kaksi sivua, tiedostoa tai vanhaa osoitetta osuu samaan paikkaan")
+                } else {
+                    format!("tiedosto `{key}` ei mahdu samaan paikkaan kuin `{other}`: toinen niistä olisi sekä tiedosto että kansio")
+                },
+            )
+        };
+        if set.contains(key) {
+            return Err(clash(key));
+        }
+        let mut dir = key;
+        while let Some(i) = dir.rfind('/') {
+            dir = &dir[..i];
+            if set.contains(dir) {
+                return Err(clash(dir));
+            }
+        }
+        let below = format!("{key}/");
+        if let Some(other) = set.range(below.clone()..).next().filter(|k| k.starts_with(&below)) {
+            return Err(clash(other));
+        }
+        set.insert(key.to_string());
+        Ok(())
+    }
+}
+
+/// `rel` checked ([`safe_rel`]) and claimed ([`Claims`]); its `/`-separated key.
+fn claim(claims: &Claims, rel: &str) -> io::Result<PathBuf> {
+    let p = safe_rel(rel)?;
+    claims.claim(&p.to_string_lossy().replace('\\', "/"))?;
+    Ok(p)
+}
+
+/// Discards everything (for `check`), but still rejects unsafe paths and
+/// second writes to one path.
+#[derive(Default)]
+pub struct NullSink {
+    claims: Claims,
+}
+
+impl NullSink {
+    pub fn new() -> NullSink {
+        NullSink::default()
+    }
+}
 
 impl Sink for NullSink {
     fn write(&self, rel: &str, _bytes: &[u8]) -> io::Result<()> {
-        safe_rel(rel).map(|_| ())
+        claim(&self.claims, rel).map(|_| ())
     }
 
     fn write_chunks(&self, rel: &str, _chunks: &[&[u8]]) -> io::Result<()> {
-        safe_rel(rel).map(|_| ())
+        claim(&self.claims, rel).map(|_| ())
     }
 
     fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
@@ -52,6 +109,7 @@ impl Sink for NullSink {
 /// (for `serve`, which answers requests from a finished in-memory build).
 #[derive(Default)]
 pub struct MemorySink {
+    claims: Claims,
     files: Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
@@ -60,7 +118,7 @@ impl MemorySink {
         MemorySink::default()
     }
 
-    /// Everything written so far; a later write to the same path replaced an earlier one.
+    /// Everything written (each path at most once).
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
         // A poisoned lock only means a writer panicked mid-insert; the map itself is intact.
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
@@ -69,7 +127,7 @@ impl MemorySink {
 
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let key = safe_rel(rel)?.to_string_lossy().replace('\\', "/");
+        let key = claim(&self.claims, rel)?.to_string_lossy().replace('\\', "/");
         self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(key, bytes.to_vec());
         Ok(())
     }
@@ -84,8 +142,38 @@ fn safe_rel(rel: &str) -> io::Result<PathBuf> {
     Ok(p.to_path_buf())
 }
 
+/// `path` made absolute with every symlink and `..` resolved, also where its
+/// tail does not exist yet (an output folder about to be created): the
+/// longest existing prefix is canonicalised, the rest normalised by hand.
+/// (`std::path::absolute` keeps `..`, so `a/../b` and `b` would compare unequal.)
+pub fn resolve_fully(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if exists {
+                    match out.canonicalize() {
+                        Ok(real) => out = real,
+                        Err(_) => exists = false,
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A staging folder that becomes the output folder on [`Staging::publish`].
 pub struct Staging {
+    claims: Claims,
     out: PathBuf,
     dir: PathBuf,
     published: bool,
@@ -107,7 +195,7 @@ impl Staging {
             fs::create_dir_all(parent)?;
         }
         fs::create_dir(&dir)?;
-        Ok(Staging { out: out.to_path_buf(), dir, published: false })
+        Ok(Staging { claims: Claims::default(), out: out.to_path_buf(), dir, published: false })
     }
 
     pub fn dir(&self) -> &Path {
@@ -163,7 +251,7 @@ impl Sink for Staging {
 
     fn write_chunks(&self, rel: &str, chunks: &[&[u8]]) -> io::Result<()> {
         use std::io::Write as _;
-        let path = self.dir.join(safe_rel(rel)?);
+        let path = self.dir.join(claim(&self.claims, rel)?);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
@@ -207,13 +295,50 @@ mod tests {
     }
 
     #[test]
-    fn memory_sink_keeps_the_last_write_and_refuses_escapes() {
-        let sink = MemorySink::new();
-        sink.write("/a/index.html", b"1").unwrap();
-        sink.write("a/index.html", b"2").unwrap();
-        assert!(sink.write("../x", b"3").is_err());
-        let files = sink.into_files();
-        assert_eq!(files.len(), 1);
-        assert_eq!(files["a/index.html"], b"2");
+    fn resolves_dot_dot_and_missing_tails() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(site.join("content")).unwrap();
+        let real = resolve_fully(&site);
+        assert_eq!(resolve_fully(&site.join("content/../../site")), real);
+        assert_eq!(resolve_fully(&site.join("uusi/../.")), real);
+        assert_eq!(resolve_fully(&site.join("uusi/kansio")), real.join("uusi/kansio"));
+        assert_eq!(resolve_fully(&site.join("uusi/../content")), real.join("content"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolves_symlinks_before_dot_dot() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("a/b"), dir.path().join("linkki")).unwrap();
+        // `linkki/..` is `a`, as the operating system sees it, not the temp dir.
+        assert_eq!(resolve_fully(&dir.path().join("linkki/..")), resolve_fully(&dir.path().join("a")));
+    }
+
+    #[test]
+    fn every_sink_writes_a_path_once_and_refuses_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("public")).unwrap();
+        let (null, memory) = (NullSink::new(), MemorySink::new());
+        for sink in [&staging as &dyn Sink, &null, &memory] {
+            sink.write("/a/index.html", b"1").unwrap();
+            let again = sink.write("a/index.html", b"2").unwrap_err();
+            assert_eq!(again.kind(), io::ErrorKind::AlreadyExists);
+            assert!(again.to_string().starts_with("tiedosto `a/index.html` kirjoitettaisiin kahteen kertaan"), "{again}");
+            sink.write("style.css", b"x").unwrap();
+            let under = sink.write("style.css/index.html", b"y").unwrap_err();
+            assert_eq!(
+                under.to_string(),
+                "tiedosto `style.css/index.html` ei mahdu samaan paikkaan kuin `style.css`: toinen niistä olisi sekä tiedosto että kansio"
+            );
+            assert!(sink.write("a", b"z").unwrap_err().to_string().contains("`a/index.html`"));
+            assert!(sink.write("../x", b"3").is_err());
+            sink.write("a/b/index.html", b"4").unwrap();
+        }
+        let files = memory.into_files();
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["a/b/index.html", "a/index.html", "style.css"]);
+        assert_eq!(files["a/index.html"], b"1");
+        assert_eq!(std::fs::read(staging.dir().join("a/index.html")).unwrap(), b"1");
     }
 }

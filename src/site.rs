@@ -132,6 +132,8 @@ impl Site {
                 Theme::default()
             }
         };
+        diags.extend(content::aliases::collisions(&lib, &theme.static_origins()));
+        diags.extend(theme.unknown_page_templates(&lib));
         diags.extend(statement_warnings(&config));
         if diags.has_errors() {
             return Err(diags);
@@ -187,24 +189,40 @@ impl Site {
     }
 
     /// Front-matter references (cover images, `file:` links, memos) must resolve.
+    /// A memo is a URL or, like `links[].file`, a file or page next to the card.
     fn check_front_links(&self) -> Diagnostics {
         let resolver = self.resolver();
         let mut diags = Diagnostics::new();
         for p in &self.lib.pages {
             let m = &p.front.model;
-            let mut refs: Vec<(&str, usize)> = Vec::new();
+            let mut refs: Vec<(&str, usize, usize)> = Vec::new();
             if let Some(c) = &m.cover {
-                refs.push((&c.image, c.line));
+                refs.push((&c.image, c.line, c.col));
             }
             for l in &m.links {
                 if let LinkTarget::File(f) = &l.target {
-                    refs.push((f, l.line));
+                    refs.push((f, l.value_line, l.value_col));
                 }
             }
-            for (href, line) in refs {
+            refs.extend(m.meetings.iter().filter_map(|x| Some((x.memo.as_deref()?, x.memo_line, x.memo_col))));
+            for (href, line, col) in refs {
                 if let Err(un) = resolver.resolve(&p.source.rel, href) {
+                    let dir = p.source.rel.rsplit_once('/').map_or("", |(d, _)| d);
+                    if crate::markdown::links::join(dir, href).is_none() {
+                        diags.push(
+                            Diagnostic::error(
+                                p.source.display(),
+                                line,
+                                col,
+                                format!("polku `{href}` johtaa kansion `content/` ulkopuolelle"),
+                            )
+                            .with_help("viittaa tiedostoon tai sivuun kansiossa `content/`, esim. `liitteet/muistio.pdf` tai `../luku.md`")
+                            .with_source(&p.text),
+                        );
+                        continue;
+                    }
                     diags.push(
-                        Diagnostic::error(p.source.display(), line, 1, un.message("tiedostoa")).with_help(un.help()).with_source(&p.text),
+                        Diagnostic::error(p.source.display(), line, col, un.message("tiedostoa")).with_help(un.help()).with_source(&p.text),
                     );
                 }
             }
@@ -372,12 +390,12 @@ impl Site {
         for p in &self.lib.pages {
             let m = &p.front.model;
             let urls = m.links.iter().filter_map(|l| match &l.target {
-                LinkTarget::Url(u) => Some((u.as_str(), l.line)),
+                LinkTarget::Url(u) => Some((u.as_str(), l.line, 1)),
                 LinkTarget::File(_) => None,
             });
-            let memos = m.meetings.iter().filter_map(|x| x.memo.as_deref().map(|u| (u, 1)));
-            for (url, line) in urls.chain(memos).filter(|(u, _)| u.starts_with("http://") || u.starts_with("https://")) {
-                uses.entry(url.to_string()).or_default().push((p.source.display(), line, 1, p.text.as_str()));
+            let memos = m.meetings.iter().filter_map(|x| Some((x.memo.as_deref()?, x.memo_line, x.memo_col)));
+            for (url, line, col) in urls.chain(memos).filter(|(u, ..)| u.starts_with("http://") || u.starts_with("https://")) {
+                uses.entry(url.to_string()).or_default().push((p.source.display(), line, col, p.text.as_str()));
             }
         }
         uses
@@ -597,8 +615,9 @@ impl Site {
                 let from = normalise_alias(alias);
                 redirects.push_str(&format!("{}{from} {to} 301\n", self.config.base_path()));
                 let esc = markdown::highlight::escape(&to);
-                let page = format!("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"canonical\" href=\"{esc}\"><meta http-equiv=\"refresh\" content=\"0; url={esc}\"></head><body><p><a href=\"{esc}\">{}</a></p></body></html>\n", self.config.language, markdown::highlight::escape(&p.front.title), markdown::highlight::escape(&p.front.title));
-                let file = if from.ends_with('/') { index_file(&from) } else { from.trim_start_matches('/').to_string() };
+                let canonical = markdown::highlight::escape(&views.permalink(&p.path));
+                let page = format!("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"canonical\" href=\"{canonical}\"><meta http-equiv=\"refresh\" content=\"0; url={esc}\"></head><body><p><a href=\"{esc}\">{}</a></p></body></html>\n", self.config.language, markdown::highlight::escape(&p.front.title), markdown::highlight::escape(&p.front.title));
+                let file = content::aliases::output_file(&from);
                 writer.file(&file, page.as_bytes())?;
             }
         }
@@ -610,7 +629,8 @@ impl Site {
 
     /// Theme static files, then content assets (which may override them).
     fn copy_files(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
-        for (rel, bytes) in self.theme.statics() {
+        // A content asset at the same path replaces the theme's file (each output path is written once).
+        for (rel, bytes) in self.theme.statics().filter(|(rel, _)| !self.lib.is_asset(rel)) {
             sink.write(rel, bytes).map_err(|e| {
                 Diagnostic::error(
                     format!("themes/{}/static/{rel}", self.config.theme),
@@ -748,12 +768,16 @@ fn statement_warnings(config: &Config) -> Diagnostics {
 }
 
 /// Refuses output folders whose replacement would destroy the sources.
+///
+/// Both paths are resolved fully first (symlinks and `..` included, also for
+/// the part of `out` that does not exist yet): `std::path::absolute` keeps
+/// `..`, so `cd site && handbook build --out ../site` once slipped through and
+/// publishing then deleted the sources as "the previous output".
 fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostics> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, out_abs) = (abs(root), abs(out));
-    let bad = root.starts_with(&out_abs)
-        || [content::CONTENT_DIR, "themes"].iter().any(|d| out_abs.starts_with(root.join(d)))
-        || out_abs == root.join(config::CONFIG_FILE);
+    let root_r = crate::output::resolve_fully(root);
+    let out_r = crate::output::resolve_fully(out);
+    let under = |d: &str| out_r.starts_with(crate::output::resolve_fully(&root_r.join(d)));
+    let bad = root_r.starts_with(&out_r) || under(content::CONTENT_DIR) || under("themes") || under(config::CONFIG_FILE);
     if bad {
         return Err(Diagnostic::error(
             out.display().to_string(),
@@ -761,7 +785,7 @@ fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostics> {
             0,
             "tulostekansioksi ei voi valita sivuston juurta, sen yläkansiota eikä kansiota `content/` tai `themes/`",
         )
-        .with_help("valitse erillinen kansio, esim. `--out public`")
+        .with_help("valitse erillinen kansio, esim. `--out public`: rakentaminen korvaa tulostekansion koko sisällön")
         .into());
     }
     Ok(())
@@ -819,7 +843,7 @@ pub fn check_external(opts: &Options, limits: crate::external::Limits) -> Result
 pub fn check(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     let (site, load_warnings) = Site::load(opts)?;
-    let mut report = site.render(&NullSink).map_err(|mut d| {
+    let mut report = site.render(&NullSink::new()).map_err(|mut d| {
         d.extend(load_warnings.clone());
         d
     })?;

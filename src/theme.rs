@@ -79,9 +79,47 @@ impl Theme {
         Ok(Theme { files })
     }
 
+    /// Every page or section whose `template:` names a template the theme
+    /// does not have, reported at that front-matter line with the choices.
+    pub fn unknown_page_templates(&self, lib: &crate::content::Library) -> Diagnostics {
+        let names: Vec<&str> = self.templates().map(|(n, _)| n).collect();
+        let pages = lib.pages.iter().map(|p| (p.front.template.as_deref(), p.source.display(), p.text.as_str()));
+        let sections =
+            lib.sections.iter().filter_map(|s| Some((s.front.template.as_deref(), s.source.as_ref()?.display(), s.text.as_str())));
+        let mut diags = Diagnostics::new();
+        for (template, path, text) in pages.chain(sections) {
+            let Some(t) = template.filter(|t| !names.contains(t)) else { continue };
+            let (line, col) = crate::content::front_matter::position(text, &[crate::content::yaml::Seg::Key("template".into())]);
+            let list = format!("sivupohjat: {}; oman sivupohjan voi lisätä kansioon `themes/<teema>/templates/`", names.join(", "));
+            let help = match crate::diagnostics::nearest(t, names.iter().copied()) {
+                Some(n) => format!("tarkoititko `{n}`? Teeman {list}"),
+                None => format!("teeman {list}"),
+            };
+            diags.push(Diagnostic::error(path, line, col, format!("sivupohjaa `{t}` ei ole teemassa")).with_help(help).with_source(text));
+        }
+        diags
+    }
+
     /// Templates as (name without `templates/`, source text, origin).
     pub fn templates(&self) -> impl Iterator<Item = (&str, &ThemeFile)> {
         self.files.iter().filter_map(|(k, v)| k.strip_prefix("templates/").map(|n| (n, v)))
+    }
+
+    /// Static files as (output path, where it comes from), for messages.
+    pub fn static_origins(&self) -> Vec<(&str, String)> {
+        self.files
+            .iter()
+            .filter_map(|(k, v)| {
+                let rel = k.strip_prefix("static/")?;
+                Some((
+                    rel,
+                    match &v.origin {
+                        Origin::Site(p) => p.clone(),
+                        Origin::Embedded => format!("themes/default/{k}"),
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// Static files as (output path, bytes).

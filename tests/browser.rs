@@ -111,6 +111,9 @@ const PAYLOADS: &[&str] = &[
     "<noscript><p title=\"</noscript><img src=x onerror=alert(30)>\">",
     "<template><script>alert(31)</script></template>",
     "<link rel=import href=\"data:text/html,<script>alert(32)</script>\">",
+    // Markdown heading attributes (`## Otsikko {…}`), which bypass the HTML sanitiser.
+    "Otsikko {#x onmouseover=alert(33) style=position:fixed;top:0;left:0;width:100%;height:100%}",
+    "Otsikko {.x onfocus=alert(34) autofocus tabindex=1}",
 ];
 
 fn yaml_quote(s: &str) -> String {
@@ -137,6 +140,10 @@ fn no_payload_executes_in_chromium() {
         site = site.file(&format!("content/mallit/h{i}.md"), &format!("{fm}{body}"));
         paths.push(format!("/mallit/h{i}/"));
     }
+    // Heading attributes once more on a page without raw HTML, where the sanitiser does not run.
+    let headings: String = PAYLOADS.iter().filter(|p| p.starts_with("Otsikko {")).map(|p| format!("## {p}\n\nTeksti.\n\n")).collect();
+    site = site.file("content/otsikot.md", &format!("---\ntitle: Otsikot\n---\n{headings}"));
+    paths.push("/otsikot/".to_string());
     site.build().expect_ok();
     for t in std::fs::read_dir(site.out_path().join("aihealueet")).unwrap() {
         let name = t.unwrap().file_name().to_string_lossy().into_owned();

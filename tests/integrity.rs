@@ -66,10 +66,10 @@ fn a_missing_attachment_is_an_error_in_the_body_and_in_front_matter() {
     );
     expect_block(
         &run,
-        "content/mallit/malli.md:4:1: virhe: tiedostoa `content/mallit/liitteet/lomak.pdf` ei löydy
+        "content/mallit/malli.md:5:11: virhe: tiedostoa `content/mallit/liitteet/lomak.pdf` ei löydy
   |
-4 |   - title: Lomake
-  | ^
+5 |     file: liitteet/lomak.pdf
+  |           ^
   = help: tarkoititko `content/mallit/liitteet/lomake.pdf`? Polku luetaan tämän tiedoston kansiosta",
     );
     assert_eq!(run.stderr.matches(": virhe: ").count(), 2, "{}", run.stderr);
@@ -185,7 +185,7 @@ fn a_site_absolute_file_in_front_matter_is_checked_too() {
         .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
         .file("content/mallit/malli.md", "---\ntitle: Malli\nlinks:\n  - title: Lomake\n    file: /liitteet/lomake.pdf\n---\n");
     site.check().expect_errors(&[
-        "content/mallit/malli.md:4:1: virhe: tiedostoa `/liitteet/lomake.pdf` ei löydy sivustolta",
+        "content/mallit/malli.md:5:11: virhe: tiedostoa `/liitteet/lomake.pdf` ei löydy sivustolta",
         "= help: kauttaviivalla alkava osoite luetaan sivuston juuresta",
     ]);
 }

@@ -74,6 +74,10 @@ fn body() -> impl Strategy<Value = String> {
         Just("\n> > lainaus\n".to_string()),
         Just("\n- [ ] tehtävä\n".to_string()),
         Just("\r\n".to_string()),
+        Just("\n## Otsikko {#x onmouseover=alert(1) style=position:fixed}\n".to_string()),
+        Just("\n### T {.a onclick=\"alert(2)\" .b\\\"c}\n".to_string()),
+        Just("<span style=\"position:fixed\" onclick=alert(3)>s</span>".to_string()),
+        "\n#{2,4} [a-z ]{0,8}\\{[#.]?[a-z]{1,6}( (on[a-z]{1,6}|style|[a-z.#]{1,6})=[a-z():;\"]{0,12}){0,3}\\}\n",
     ];
     proptest::collection::vec(piece, 0..12).prop_map(|v| v.concat())
 }
@@ -120,6 +124,10 @@ proptest! {
                     let (a, b) = (first.0.into_inner().unwrap(), second.0.into_inner().unwrap());
                     prop_assert!(a.contains_key("index.html"));
                     prop_assert!(a == b, "two renders differ");
+                    for (path, bytes) in a.iter().filter(|(p, _)| p.ends_with(".html")) {
+                        let bad = unsafe_attributes(&String::from_utf8_lossy(bytes));
+                        prop_assert!(bad.is_empty(), "{}: {:?}", path, bad);
+                    }
                     if let Some(html) = a.get("a/index.html") {
                         let html = String::from_utf8_lossy(html);
                         prop_assert!(!html.contains("<script>alert(1)"), "raw script survived");
@@ -130,8 +138,64 @@ proptest! {
     }
 }
 
+/// Event handlers (`on…=`) and `style=` in the tags of `html`; table cells'
+/// `style="text-align: …"` (pulldown-cmark's column alignment) is allowed.
+/// Quoted attribute values are skipped, and text is escaped, so only real
+/// attributes are seen.
+fn unsafe_attributes(html: &str) -> Vec<String> {
+    let html = ["left", "center", "right"].iter().fold(html.to_string(), |h, a| h.replace(&format!(" style=\"text-align: {a}\""), ""));
+    let mut bad = Vec::new();
+    let (mut in_tag, mut quote, mut word) = (false, None::<char>, String::new());
+    for c in html.chars() {
+        match (in_tag, quote) {
+            (false, _) => in_tag = c == '<',
+            (true, Some(q)) => {
+                if c == q {
+                    quote = None;
+                }
+            }
+            (true, None) => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                if c.is_whitespace() || c == '>' || c == '/' || c == '=' {
+                    let w = word.to_ascii_lowercase();
+                    if c == '=' && (w == "style" || (w.len() > 2 && w.starts_with("on") && w[2..].chars().all(|x| x.is_ascii_lowercase())))
+                    {
+                        bad.push(w);
+                    }
+                    word.clear();
+                } else {
+                    word.push(c);
+                }
+                if c == '>' {
+                    in_tag = false;
+                }
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn unsafe_attributes_finds_handlers_and_styles_in_tags_only() {
+    assert_eq!(unsafe_attributes("<h2 id=\"x\" onmouseover=alert(1) style=position:fixed>t</h2>"), ["onmouseover", "style"]);
+    assert_eq!(unsafe_attributes("<p title=\"a onclick=b style=c\">x onclick=y style=z</p>"), Vec::<String>::new());
+    assert_eq!(unsafe_attributes("<td style=\"text-align: right\">1</td>"), Vec::<String>::new());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Heading attributes and raw HTML never bring an event handler or an
+    /// inline style to the reader, whatever the body.
+    #[test]
+    fn no_event_handler_or_style_attribute_reaches_the_output(body in body(), noise in "\\PC{0,64}") {
+        if let Ok(html) = handbook::fuzzing::render_page(&format!("---\ntitle: T\n---\n{body}{noise}")) {
+            let bad = unsafe_attributes(&html);
+            prop_assert!(bad.is_empty(), "{:?} in {}", bad, html);
+        }
+    }
 
     /// The fuzz targets' entry point, in the normal suite with random input.
     #[test]

@@ -105,8 +105,9 @@ pub struct Cover {
     pub alt: String,
     pub caption: Option<String>,
     pub credit: Option<String>,
-    /// 1-based line of `image:` in the file, for link diagnostics.
+    /// 1-based line and column of the `image:` value in the file, for link diagnostics.
     pub line: usize,
+    pub col: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +121,11 @@ pub enum LinkTarget {
 pub struct Link {
     pub title: String,
     pub target: LinkTarget,
+    /// 1-based line of the list item (`- title: …`).
     pub line: usize,
+    /// 1-based line and column of the `url:` or `file:` value.
+    pub value_line: usize,
+    pub value_col: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -133,7 +138,11 @@ pub struct PartnerGroup {
 pub struct Meeting {
     pub date: Date,
     pub title: String,
+    /// A URL, or a file or page relative to the Markdown file (like `links[].file`).
     pub memo: Option<String>,
+    /// 1-based line and column of the `memo:` value (0 without a memo).
+    pub memo_line: usize,
+    pub memo_col: usize,
 }
 
 /// Model-card metadata; empty for chapters.
@@ -240,17 +249,25 @@ fn split_or_report<'a>(input: &ParseInput<'a>) -> Result<Split<'a>, Diagnostics>
     })
 }
 
-fn key_line(ctx: &Ctx, path: &[Seg]) -> usize {
-    ctx.split.yaml_line + yaml::locate(ctx.split.yaml, path).0
+/// 1-based (line, column) of the value of the key at `path`: in
+/// `  image: kuva.svg` the `k`. Falls back to the nearest enclosing key.
+fn value_at(ctx: &Ctx, path: &[Seg]) -> (usize, usize) {
+    let (l, c) = yaml::locate(ctx.split.yaml, path);
+    let text = ctx.split.yaml.lines().nth(l).unwrap_or("");
+    let value = text.get(c..).and_then(|rest| rest.find(':')).map(|colon| {
+        let after = c + colon + 1;
+        after + (text.len() - after - text[after..].trim_start().len())
+    });
+    (ctx.split.yaml_line + l, value.map_or(c, |v| text[..v].chars().count()) + 1)
 }
 
 fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> FrontMatter {
     let k = |s: &str| Seg::Key(s.to_string());
     let date = |s: Option<String>| s.as_deref().and_then(Date::parse);
     let cover = raw.cover.and_then(|c| {
-        let line = key_line(ctx, &[k("cover"), k("image")]);
+        let (line, col) = value_at(ctx, &[k("cover"), k("image")]);
         match c.alt.filter(|a| !a.trim().is_empty()) {
-            Some(alt) => Some(Cover { image: c.image, alt, caption: c.caption, credit: c.credit, line }),
+            Some(alt) => Some(Cover { image: c.image, alt, caption: c.caption, credit: c.credit, line, col }),
             None => {
                 let (l, col) = yaml::locate(ctx.split.yaml, &[k("cover")]);
                 diags.push(
@@ -272,7 +289,8 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
     let mut links = Vec::new();
     for (i, l) in raw.links.unwrap_or_default().into_iter().enumerate() {
         let path = [k("links"), Seg::Index(i)];
-        let line = key_line(ctx, &path);
+        let line = ctx.split.yaml_line + yaml::locate(ctx.split.yaml, &path).0;
+        let (value_line, value_col) = value_at(ctx, &[k("links"), Seg::Index(i), k(if l.url.is_some() { "url" } else { "file" })]);
         let target = match (l.url, l.file) {
             (Some(u), None) => LinkTarget::Url(u),
             (None, Some(f)) => LinkTarget::File(f),
@@ -296,7 +314,7 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
             diags.push(unsafe_url(ctx, &path, u));
             continue;
         }
-        links.push(Link { title: l.title, target, line });
+        links.push(Link { title: l.title, target, line, value_line, value_col });
     }
     let meetings: Vec<RawMeeting> = raw.meetings.unwrap_or_default();
     for (i, m) in meetings.iter().enumerate() {
@@ -306,6 +324,14 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
     }
     if let Some(c) = cover.as_ref().filter(|c| crate::markdown::links::is_dangerous(&c.image)) {
         diags.push(unsafe_url(ctx, &[k("cover"), k("image")], &c.image));
+    }
+    if raw.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        let (line, col) = ctx.at(&[k("title")]);
+        diags.push(
+            Diagnostic::error(ctx.path, line, col, "otsikko (`title`) on tyhjä")
+                .with_help("kirjoita sivulle otsikko, esim. `title: Perhekeskuksen toiminta`")
+                .with_source(ctx.file_text),
+        );
     }
     let authors = match raw.author {
         None => Vec::new(),
@@ -335,7 +361,12 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
             contact: raw.contact,
             meetings: meetings
                 .into_iter()
-                .filter_map(|m| Some(Meeting { date: Date::parse(&m.date)?, title: m.title, memo: m.memo }))
+                .enumerate()
+                .filter_map(|(i, m)| {
+                    let (memo_line, memo_col) =
+                        if m.memo.is_some() { value_at(ctx, &[k("meetings"), Seg::Index(i), k("memo")]) } else { (0, 0) };
+                    Some(Meeting { date: Date::parse(&m.date)?, title: m.title, memo: m.memo, memo_line, memo_col })
+                })
                 .collect(),
         },
     }
@@ -351,6 +382,19 @@ fn unsafe_url(ctx: &Ctx, path: &[Seg], url: &str) -> Diagnostic {
     )
     .with_help("käytä verkko-osoitetta (https://…) tai tiedostoa tämän tiedoston kansiosta")
     .with_source(ctx.file_text)
+}
+
+/// 1-based (line, column) of the node at `path` in the front matter of a
+/// file's `text`; 1:1 when the file has no front matter. For messages about
+/// values found wrong after parsing (aliases, topics, templates).
+pub fn position(text: &str, path: &[Seg]) -> (usize, usize) {
+    match yaml::split(text) {
+        Ok(split) => {
+            let (l, c) = yaml::locate(split.yaml, path);
+            (split.yaml_line + l, c + 1)
+        }
+        Err(_) => (1, 1),
+    }
 }
 
 /// The example value of every schema key as one YAML document (for tests and `new`).

@@ -13,8 +13,10 @@ use super::date::Date;
 use super::front_matter::{self, FrontMatter, PageKind, ParseInput};
 use super::{read_text, SourceFile, SourceKind};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::slug::slugify;
+
+pub use super::aliases::normalise as normalise_alias;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PageId(pub usize);
@@ -208,6 +210,8 @@ impl Library {
         let (indexes, rest): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.kind == SourceKind::SectionIndex);
         let (pages, assets): (Vec<_>, Vec<_>) = rest.into_iter().partition(|f| f.kind == SourceKind::Page);
         lib.assets = assets;
+        // `is_asset` searches by `rel`; the walk's order is not string order (`a-b.png` < `a/x.png`).
+        lib.assets.sort_by(|a, b| a.rel.cmp(&b.rel));
 
         // Every folder holding a page, an index or an asset, and all their ancestors, is a section.
         let mut dirs: Vec<String> = vec![String::new()];
@@ -230,6 +234,11 @@ impl Library {
             }
             let parent = if dir.is_empty() { None } else { section_of_dir.get(parent_dir(dir)).copied() };
             if !dir.is_empty() && parent.is_none() {
+                continue;
+            }
+            if let Some(d) = super::addresses::empty_slug(dir, true).filter(|_| !dir.is_empty()) {
+                // Skipped with everything in it: its pages would have no address.
+                diags.push(d);
                 continue;
             }
             let inherited = parent.map(|p| lib.sections[p.0].page_kind);
@@ -278,6 +287,17 @@ impl Library {
             section_of_dir.insert(dir.clone(), id);
         }
 
+        let pages: Vec<SourceFile> = pages
+            .into_iter()
+            .filter(|f| section_of_dir.contains_key(parent_dir(&f.rel)))
+            .filter(|f| match super::addresses::empty_slug(&f.rel, false) {
+                Some(d) => {
+                    diags.push(d);
+                    false
+                }
+                None => true,
+            })
+            .collect();
         let loaded: Vec<(SectionId, Result<Loaded, Diagnostics>)> = pages
             .par_iter()
             .filter_map(|f| {
@@ -314,44 +334,10 @@ impl Library {
                 }
             }
         }
-        diags.extend(lib.check_urls());
+        diags.extend(super::addresses::urls(&lib));
+        diags.extend(super::addresses::topics(&lib));
         lib.order();
         (lib, diags)
-    }
-
-    fn check_urls(&self) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-        for r in RESERVED_PATHS {
-            seen.insert(r, "(sivuston oma sivu)".into());
-        }
-        let entries = self
-            .sections
-            .iter()
-            .map(|s| (s.path.as_str(), s.source.as_ref().map(SourceFile::display)))
-            .chain(self.pages.iter().map(|p| (p.path.as_str(), Some(p.source.display()))));
-        for (path, src) in entries {
-            let Some(src) = src else { continue };
-            if let Some(other) = seen.get(path) {
-                diags.push(Diagnostic::error(&src, 1, 1, format!("sivu saa saman osoitteen `{path}` kuin {other}")).with_help(
-                    "nimeä toinen tiedosto uudelleen: osoite muodostetaan tiedostonimestä (ä→a, ö→o, välilyönnit ja välimerkit → -)",
-                ));
-            } else {
-                seen.insert(path, src);
-            }
-        }
-        for p in &self.pages {
-            for alias in &p.front.aliases {
-                let norm = normalise_alias(alias);
-                if let Some(other) = seen.get(norm.as_str()) {
-                    diags.push(
-                        Diagnostic::error(p.source.display(), 1, 1, format!("vanha osoite `{alias}` on jo käytössä: {other}"))
-                            .with_help("poista osoite `aliases`-listasta tai valitse toinen"),
-                    );
-                }
-            }
-        }
-        diags
     }
 
     fn order(&mut self) {
@@ -456,15 +442,6 @@ impl Library {
     pub fn is_asset(&self, rel: &str) -> bool {
         self.assets.binary_search_by(|a| a.rel.as_str().cmp(rel)).is_ok()
     }
-}
-
-/// `/vanha/osoite` → `/vanha/osoite/`, the form URLs take on this site.
-pub fn normalise_alias(alias: &str) -> String {
-    let mut a = alias.trim().to_string();
-    if !a.ends_with('/') && !a.rsplit('/').next().is_some_and(|last| last.contains('.')) {
-        a.push('/');
-    }
-    a
 }
 
 #[cfg(test)]

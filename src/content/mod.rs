@@ -5,11 +5,14 @@
 //! symlinks never followed out of `content/`); `front_matter` parses one file;
 //! `library` assembles the tree, URLs and orderings. Nothing here renders.
 
+pub mod addresses;
+pub mod aliases;
 pub mod date;
 pub mod front_matter;
 pub mod library;
 pub mod schema;
 pub mod yaml;
+pub mod yaml_errors;
 
 use std::path::{Path, PathBuf};
 
@@ -73,11 +76,11 @@ pub fn discover(root: &Path) -> (Vec<SourceFile>, Diagnostics) {
         return (files, diags);
     }
     let canonical_dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-    let walker = WalkDir::new(&dir)
+    let mut walker = WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -90,6 +93,15 @@ pub fn discover(root: &Path) -> (Vec<SourceFile>, Diagnostics) {
         };
         let rel_path = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
         let rel = rel_path.to_string_lossy().replace('\\', "/");
+        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+            // Lossy conversion would quietly turn `\xe4iti.md` into the page `/iti/`.
+            let is_dir = entry.file_type().is_dir();
+            diags.push(non_utf8_name(&rel, is_dir));
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if entry.path_is_symlink() {
             let inside = entry.path().canonicalize().ok().filter(|t| t.starts_with(&canonical_dir) && t.is_file());
             if inside.is_none() {
@@ -118,6 +130,21 @@ pub fn discover(root: &Path) -> (Vec<SourceFile>, Diagnostics) {
         files.push(SourceFile { rel, abs: entry.path().to_path_buf(), kind });
     }
     (files, diags)
+}
+
+/// A file or folder whose name is not UTF-8 (e.g. saved as Latin-1 by an old tool).
+fn non_utf8_name(rel: &str, is_dir: bool) -> Diagnostic {
+    let (what, which) = if is_dir { ("kansion", "kansio ja sen sisältö ohitettiin") } else { ("tiedoston", "tiedosto ohitettiin") };
+    Diagnostic::error(
+        format!("{CONTENT_DIR}/{rel}"),
+        1,
+        1,
+        format!("{what} nimi ei ole UTF-8-muotoista tekstiä ({which}; merkki � on nimessä kohta, jota ei voitu lukea)"),
+    )
+    .with_help(format!(
+        "nimeä {} uudelleen: nimi on todennäköisesti tallennettu vanhalla merkistöllä (esim. Latin-1), ja ä- tai ö-kirjain on rikki",
+        if is_dir { "kansio" } else { "tiedosto" }
+    ))
 }
 
 /// Reads a Markdown file as text: BOM removed, CRLF kept (the parsers accept it).

@@ -64,13 +64,13 @@ pub enum Seg {
 
 /// A line of the YAML text, seen from a column onwards.
 #[derive(Debug, Clone, Copy)]
-struct Entry<'a> {
-    line: usize,
-    col: usize,
-    text: &'a str,
+pub(super) struct Entry<'a> {
+    pub(super) line: usize,
+    pub(super) col: usize,
+    pub(super) text: &'a str,
 }
 
-fn entries(yaml: &str) -> Vec<Entry<'_>> {
+pub(super) fn entries(yaml: &str) -> Vec<Entry<'_>> {
     yaml.lines()
         .enumerate()
         .filter_map(|(line, raw)| {
@@ -84,7 +84,7 @@ fn entries(yaml: &str) -> Vec<Entry<'_>> {
         .collect()
 }
 
-fn key_of(text: &str) -> Option<&str> {
+pub(super) fn key_of(text: &str) -> Option<&str> {
     let colon = text.find(':')?;
     let after = &text[colon + 1..];
     if !(after.is_empty() || after.starts_with(' ') || after.starts_with('\t')) {
@@ -93,7 +93,7 @@ fn key_of(text: &str) -> Option<&str> {
     Some(text[..colon].trim().trim_matches(|c| c == '"' || c == '\''))
 }
 
-fn is_item(text: &str) -> bool {
+pub(super) fn is_item(text: &str) -> bool {
     text == "-" || text.starts_with("- ")
 }
 
@@ -145,7 +145,7 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn at(&self, path: &[Seg]) -> (usize, usize) {
+    pub fn at(&self, path: &[Seg]) -> (usize, usize) {
         let (l, c) = locate(self.split.yaml, path);
         (self.split.yaml_line + l, c + 1)
     }
@@ -173,11 +173,19 @@ pub fn parse(ctx: &Ctx) -> Result<Value, Diagnostic> {
         return Ok(Value::Mapping(Mapping::new()));
     }
     serde_yaml::from_str::<Value>(ctx.split.yaml).map_err(|e| {
-        let (line, col) = e.location().map_or((ctx.split.yaml_line, 1), |l| (ctx.split.yaml_line + l.line() - 1, l.column()));
+        let (line0, col) = e.location().map_or((0, 1), |l| (l.line() - 1, l.column()));
         let what = e.to_string();
-        let what = what.split(" at line ").next().unwrap_or(&what).to_string();
-        Diagnostic::error(ctx.path, line, col, format!("alkutietojen YAML-muoto on virheellinen ({what})"))
-            .with_help("tarkista sisennys, kaksoispisteet ja lainausmerkit; teksti, jossa on `: `, kirjoitetaan lainausmerkkeihin")
+        let what = what.split(" at line ").next().unwrap_or(&what);
+        let doc = if ctx.path == crate::config::CONFIG_FILE { "asetusten" } else { "alkutietojen" };
+        let explained = super::yaml_errors::explain(what, doc);
+        // serde_yaml points at the start of the mapping; the editor needs the second key.
+        let (line0, col) = explained
+            .duplicate
+            .as_deref()
+            .and_then(|k| super::yaml_errors::second_occurrence(ctx.split.yaml, k, line0, col.saturating_sub(1)))
+            .map_or((line0, col), |(l, c)| (l, c + 1));
+        Diagnostic::error(ctx.path, ctx.split.yaml_line + line0, col, explained.message)
+            .with_help(explained.help)
             .with_source(ctx.file_text)
     })
 }
@@ -307,11 +315,15 @@ fn check_value(v: &mut Value, ty: &'static Ty, name: &str, path: &mut Vec<Seg>, 
             Value::Bool(b) => *v = Value::String(b.to_string()),
             other => wrong("teksti", "Teksti".into(), other, diags),
         },
-        Ty::Int => {
-            if !v.as_i64().is_some_and(|n| (-1_000_000_000..=1_000_000_000).contains(&n)) {
-                wrong("kokonaisluku", "10".into(), v, diags)
-            }
-        }
+        Ty::Int => match v {
+            Value::Number(n) if n.as_i64().is_some_and(|n| (-1_000_000_000..=1_000_000_000).contains(&n)) => {}
+            Value::Number(n) if n.is_i64() || n.is_u64() => diags.push(ctx.error(
+                path,
+                format!("kentän {} arvo {n} on sallitun välin ulkopuolella", describe(path)),
+                format!("kirjoita kokonaisluku väliltä {}, esimerkiksi `{name}: 10`", super::yaml_errors::INT_RANGE),
+            )),
+            other => wrong("kokonaisluku", "10".into(), other, diags),
+        },
         Ty::Bool => {
             if !v.is_bool() {
                 wrong("totuusarvo (true tai false)", "true".into(), v, diags)
@@ -327,12 +339,12 @@ fn check_value(v: &mut Value, ty: &'static Ty, name: &str, path: &mut Vec<Seg>, 
             None => wrong("päivämäärä", "2023-12-30".into(), v, diags),
         },
         Ty::UrlPath => match v.as_str() {
-            Some(s) if s.starts_with('/') && !s.contains("..") => {}
-            Some(s) => diags.push(ctx.error(
-                path,
-                format!("osoite `{s}` ei kelpaa"),
-                "kirjoita sivuston sisäinen osoite kauttaviivasta alkaen, esim. `/vanha/osoite/`".into(),
-            )),
+            Some(s) => {
+                if let Some(why) = super::aliases::problem(s) {
+                    let shown = shown_value(s);
+                    diags.push(ctx.error(path, format!("osoite `{shown}` ei kelpaa: {why}"), super::aliases::HELP.into()));
+                }
+            }
             None => wrong("teksti", "/vanha/osoite/".into(), v, diags),
         },
         Ty::OneOf(allowed) => check_choice(v, allowed.iter().map(|a| (a.to_string(), String::new())).collect(), path, ctx, diags),
@@ -357,6 +369,23 @@ fn check_value(v: &mut Value, ty: &'static Ty, name: &str, path: &mut Vec<Seg>, 
         },
         Ty::Map(fields) => check_map(v, fields, path, ctx, diags, false),
     }
+}
+
+/// A value for a message: control characters (a newline in a quoted value)
+/// shown as `\n` so the message stays on one line; long values shortened.
+pub fn shown_value(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().take(60) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
 }
 
 fn check_choice(v: &Value, allowed: Vec<(String, String)>, path: &[Seg], ctx: &Ctx, diags: &mut Diagnostics) {

@@ -129,9 +129,12 @@ fn level_num(l: HeadingLevel) -> u8 {
 }
 
 /// Gives every heading a unique id (its own `{#id}` or a slug of its text) and
-/// collects H2–H3 into the TOC; warns when a level is skipped.
+/// collects H2–H3 into the TOC; warns when a level is skipped. Of the other
+/// heading attributes only safe class names are kept.
 fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
-    let mut used: HashSet<String> = HashSet::new();
+    // The templates' own ids (`#sisalto`, `#perustiedot` …) are taken: a body
+    // heading "Sisältö" becomes `sisalto-2`, so every id on a page stays unique.
+    let mut used: HashSet<String> = crate::check::TEMPLATE_ANCHORS.iter().map(|a| a.to_string()).collect();
     let mut prev_level = 1u8;
     let mut i = 0;
     while i < events.len() {
@@ -168,7 +171,12 @@ fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
             );
         }
         prev_level = level;
-        let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 else { unreachable!("matched above") };
+        let Event::Start(Tag::Heading { id, classes, attrs, .. }) = &mut events[i].0 else { unreachable!("matched above") };
+        // `{#id .class key=value}` is for anchors and styling hooks only: any
+        // other attribute (`onmouseover=…`, `style=…`) would reach the reader
+        // unsanitised, since sanitising runs only on raw HTML.
+        attrs.clear();
+        classes.retain(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'));
         let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));
         let base = if base.is_empty() { "otsikko".to_string() } else { base };
         let mut unique = base.clone();

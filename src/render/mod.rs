@@ -1,10 +1,12 @@
 //! Rendering: compiles the theme's Tera templates once and renders views into
 //! HTML. Template errors are reported with the template's name, its origin
-//! (embedded or the site's own file) and Tera's explanation, never a panic.
+//! (embedded or the site's own file) and the line of the failing expression
+//! (see `errors`), never a panic.
 //!
 //! `Renderer` holds the compiled templates and the parts of the context shared
 //! by every page (site, strings); per-page data arrives as borrowed views.
 
+pub mod errors;
 pub mod print;
 pub mod views;
 
@@ -46,6 +48,8 @@ pub struct Renderer {
     tera: Tera,
     base: Context,
     origins: std::collections::BTreeMap<String, Origin>,
+    /// Template sources, to find the line of a render error.
+    sources: std::collections::BTreeMap<String, String>,
 }
 
 fn escape_fn(s: &str) -> String {
@@ -101,6 +105,7 @@ impl Renderer {
                 ),
             }
         }
+        let texts: std::collections::BTreeMap<String, String> = sources.iter().cloned().collect();
         if let Err(e) = tera.add_raw_templates(sources) {
             let msg = tera_chain(&e);
             let name = REQUIRED_TEMPLATES
@@ -147,7 +152,7 @@ impl Renderer {
             base.insert(*k, v);
         }
         base.insert("t", &crate::i18n::strings(&config.language));
-        Ok(Renderer { tera, base, origins })
+        Ok(Renderer { tera, base, origins, sources: texts })
     }
 
     /// A fresh context holding the shared values (site, nav, strings).
@@ -155,17 +160,23 @@ impl Renderer {
         self.base.clone()
     }
 
-    /// Renders `template`; `for_path` names the page in messages.
+    /// Renders `template`; `for_path` names the page in messages. An error is
+    /// reported at the failing expression's line where it can be found.
     pub fn render(&self, template: &str, ctx: &Context, for_path: &str) -> Result<String, Diagnostic> {
         self.tera.render(template, ctx).map_err(|e| {
-            let msg = tera_chain(&e);
-            Diagnostic::error(
-                origin_path(self.origins.get(template), template),
-                1,
-                1,
-                format!("sivun {for_path} piirtäminen sivupohjalla `{template}` epäonnistui: {msg}"),
+            let at = errors::locate(&tera_chain(&e), template, |name| self.sources.get(name).map(String::as_str));
+            let path = origin_path(self.origins.get(&at.template), &at.template);
+            let mut d = Diagnostic::error(
+                path,
+                at.line,
+                at.col,
+                format!("sivun {for_path} piirtäminen sivupohjalla `{template}` epäonnistui: {}", at.message),
             )
-            .with_help("tarkista sivupohjan muuttujien nimet (ks. README: Teeman tekeminen)")
+            .with_help(at.help);
+            if let Some(src) = self.sources.get(&at.template).filter(|_| at.line > 1 || at.col > 1) {
+                d = d.with_source(src);
+            }
+            d
         })
     }
 

@@ -1,8 +1,8 @@
 // XSS suite (issue 7): opens every page of a site built from hostile input,
 // served WITHOUT the Content-Security-Policy, so only escaping and
 // sanitising stand between a payload and the reader. Any dialog, any
-// `window.__pwned`, any element with an `on*` attribute or a `javascript:`
-// URL fails the run.
+// `window.__pwned`, any element with an `on*` attribute, an inline `style`
+// (other than table alignment) or a `javascript:` URL fails the run.
 // Usage: node xss.mjs BASE PATH...
 import { launch, Report } from './lib.mjs';
 
@@ -21,6 +21,8 @@ for (const p of paths) {
     for (const e of document.querySelectorAll('*')) {
       for (const a of e.attributes) {
         if (/^on/i.test(a.name)) bad.push(`${e.tagName} ${a.name}`);
+        // Inline styles could overlay the page; only table alignment is expected.
+        if (a.name === 'style' && !/^text-align: (left|center|right);?$/.test(a.value.trim())) bad.push(`${e.tagName} style=${a.value}`);
         if (/^\s*(javascript|vbscript|data:text\/html)/i.test(a.value) && /href|src|action|formaction|xlink:href/i.test(a.name)) bad.push(`${e.tagName} ${a.name}=${a.value}`);
       }
       if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED'].includes(e.tagName) && !(e.tagName === 'SCRIPT' && e.src && e.src.startsWith(location.origin))) bad.push(`<${e.tagName.toLowerCase()}>`);
