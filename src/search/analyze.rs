@@ -207,7 +207,11 @@ mod tests {
 
     #[test]
     fn the_dictionary_gives_the_analyzers_terms() {
-        let texts = ["Perhekeskuksen käytäntö, kotoutumista! 681/2023 H2", "perhekeskus PERHEKESKUKSESSA Äiti ääni; verkostojohtaminen", "verkosto perhekeskusverkosto"];
+        let texts = [
+            "Perhekeskuksen käytäntö, kotoutumista! 681/2023 H2",
+            "perhekeskus PERHEKESKUKSESSA Äiti ääni; verkostojohtaminen",
+            "verkosto perhekeskusverkosto",
+        ];
         let dict = Dictionary::new(texts.par_iter().copied());
         let (mut a, mut splitter) = (analyzer(), word_splitter());
         for text in texts {
