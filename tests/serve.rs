@@ -383,3 +383,61 @@ fn a_site_in_a_subfolder_is_served_below_it() {
     assert_eq!(server.get("/luvut/a/").status, 404);
     assert_eq!(server.get("/__handbook/reload.js").status, 200);
 }
+
+/// Replaces `rel` by a symbolic link to `target` the way an editor saves: made
+/// aside under an ignored name, then renamed over the file (one change).
+#[cfg(unix)]
+fn replace_with_symlink(site: &SiteTest, rel: &str, target: &std::path::Path) {
+    let aside = site.root().join(format!("{rel}.tmp"));
+    std::os::unix::fs::symlink(target, &aside).unwrap();
+    std::fs::rename(&aside, site.root().join(rel)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_replaced_by_a_symlink_out_of_content_is_never_served() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("kuva.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>SALAINEN</title></svg>").unwrap();
+    // The same front matter as the page it replaces: only the body differs.
+    std::fs::write(outside.path().join("malli.md"), "---\ntitle: Malli\nphase: kehitetty\n---\n## Ratkaisun perusidea\n\nSALAINEN\n")
+        .unwrap();
+    let site = small_site();
+    let mut server = site.serve();
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    for (rel, name) in [("content/luvut/kuvat/kuva.svg", "kuva.svg"), ("content/mallit/malli.md", "malli.md")] {
+        replace_with_symlink(&site, rel, &outside.path().join(name));
+        // As `build` does: the link is skipped with a warning.
+        events.expect("reload", RELOAD);
+        while events.next(QUIET).is_some() {}
+    }
+    for gone in ["/luvut/kuvat/kuva.svg", "/mallit/malli/"] {
+        let r = server.get(gone);
+        assert_eq!(r.status, 404, "{gone} is served:\n{}", r.text());
+    }
+    let entry = server.get("/haku/hakemisto.json");
+    let index: serde_json::Value = serde_json::from_slice(&entry.body).unwrap();
+    let chunks: Vec<String> = index["docs"].as_array().unwrap().iter().map(|d| format!("/haku/{}", d.as_str().unwrap())).collect();
+    for target in ["/", "/mallit/", "/tulosta/", "/haku/hakemisto.json"].into_iter().chain(chunks.iter().map(String::as_str)) {
+        let r = server.get(target);
+        assert_eq!(r.status, 200, "{target}");
+        assert!(!r.text().contains("SALAINEN"), "{target} shows the file outside the site");
+    }
+    server.wait_output("content/mallit/malli.md:1:1: varoitus: symbolinen linkki ohitettiin", RELOAD);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_page_that_is_a_symlink_inside_content_changes_with_its_target() {
+    let site = small_site().file("content/luvut/jaettu/teksti.md", "---\ntitle: Jaettu\nweight: 5\n---\nAlkuperäinen.\n");
+    std::os::unix::fs::symlink(site.root().join("content/luvut/jaettu/teksti.md"), site.root().join("content/luvut/linkki.md")).unwrap();
+    let server = site.serve();
+    assert!(server.get("/luvut/linkki/").text().contains("Alkuperäinen."));
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    write(&site, "content/luvut/jaettu/teksti.md", "---\ntitle: Jaettu\nweight: 5\n---\nMuutettu.\n");
+    events.expect("reload", RELOAD);
+    while events.next(QUIET).is_some() {}
+    assert!(server.get("/luvut/jaettu/teksti/").text().contains("Muutettu."));
+    assert!(server.get("/luvut/linkki/").text().contains("Muutettu."), "the page linked to it was not rebuilt");
+}

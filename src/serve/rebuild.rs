@@ -16,14 +16,20 @@
 //! feed navigation, listings and URLs of other pages; a body feeds only its own
 //! page. A page whose edit breaks it is remembered in `broken` and the previous
 //! generation keeps being served until every broken page is fixed.
+//!
+//! Only regular files are read here, never through a symbolic link: a symlink,
+//! a file with several names (hard links), or a file another source links to
+//! goes the full way, where `content::discover` applies the build's rules (a
+//! symlink leading out of `content/` is skipped with a warning).
 //! This module does not serve, watch or print.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::content::library::Target;
-use crate::content::{self, PageId, CONTENT_DIR};
+use crate::content::{PageId, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{MemorySink, Sink};
 use crate::render::Renderer;
@@ -63,6 +69,9 @@ struct Live {
     stale: BTreeSet<PageId>,
     /// Every page's current Markdown (the print page and the search index read them all).
     md: Vec<crate::markdown::Rendered>,
+    /// Canonical paths of the files that sources under `content/` are symbolic
+    /// links to: an edit there changes more than one source.
+    linked: BTreeSet<PathBuf>,
 }
 
 /// One step of a fast rebuild.
@@ -101,7 +110,8 @@ impl Builder {
         let md = site.rendered_pages();
         self.builds += 1;
         let generation = Generation::new(self.builds, sink.into_files(), site.config.base_path());
-        self.live = Some(Live { site, renderer, broken: BTreeMap::new(), stale: BTreeSet::new(), md });
+        let linked = linked_targets(&site);
+        self.live = Some(Live { site, renderer, broken: BTreeMap::new(), stale: BTreeSet::new(), md, linked });
         let report = BuildReport { rebuilt: Rebuilt::All(report.pages), warnings: report.warnings, elapsed: started.elapsed() };
         Ok(Success { generation, report })
     }
@@ -125,21 +135,27 @@ impl Builder {
         let mut steps = Vec::new();
         for path in changed {
             let rel = path.strip_prefix(CONTENT_DIR).ok()?.to_str()?.replace('\\', "/");
-            if !self.opts.root.join(path).is_file() {
+            let abs = self.opts.root.join(path);
+            if live.linked.contains(&abs) {
                 return None;
             }
+            let bytes = read_regular(&abs)?;
             if lib.is_asset(&rel) {
                 // Nothing remembers an asset across a failed fast rebuild: let the full path carry it.
                 if !live.broken.is_empty() {
                     return None;
                 }
-                let bytes = std::fs::read(self.opts.root.join(path)).ok()?;
                 steps.push(Step::Asset(rel, bytes));
                 continue;
             }
             let Some(Target::Page(id)) = lib.by_source.get(&rel) else { return None };
             let page = lib.page(*id);
-            let text = content::read_text(&page.source).ok()?;
+            // As `content::read_text` reads it; anything it would refuse goes the full way.
+            let text = String::from_utf8(bytes).ok()?;
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(t) => t.to_string(),
+                None => text,
+            };
             // Same front matter block, byte for byte: the parse would give the same front
             // matter and the same body offset, so nothing outside this page can change.
             if text.get(..page.body_offset)? != page.text.get(..page.body_offset)? {
@@ -196,7 +212,86 @@ impl Builder {
     }
 }
 
+/// The bytes of `abs` if it is a regular file reached through no symbolic link
+/// and with no other name; `None` for anything else (and when it cannot be read).
+fn read_regular(abs: &Path) -> Option<Vec<u8>> {
+    let before = std::fs::symlink_metadata(abs).ok()?;
+    if !before.file_type().is_file() || several_names(&before) {
+        return None;
+    }
+    // No symlinked folder on the way either (the root is canonical).
+    if abs.canonicalize().ok()? != abs {
+        return None;
+    }
+    let mut file = std::fs::File::open(abs).ok()?;
+    // Still the file checked above, not a symlink swapped in meanwhile.
+    if !same_file(&before, &file.metadata().ok()?) {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+#[cfg(unix)]
+fn several_names(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn several_names(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    b.file_type().is_file()
+}
+
+/// Canonical targets of the sources that are symbolic links (the build accepts
+/// those that stay inside `content/`).
+fn linked_targets(site: &Site) -> BTreeSet<PathBuf> {
+    let lib = &site.lib;
+    let sources = lib.pages.iter().map(|p| &p.source).chain(lib.sections.iter().filter_map(|s| s.source.as_ref())).chain(&lib.assets);
+    sources
+        .filter(|s| std::fs::symlink_metadata(&s.abs).is_ok_and(|m| m.file_type().is_symlink()))
+        .filter_map(|s| s.abs.canonicalize().ok())
+        .collect()
+}
+
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostics {
     Diagnostic::error(format!("{CONTENT_DIR}/{rel}"), 0, 0, format!("tiedostoa ei voitu ottaa mukaan ({})", crate::fsutil::io_reason(e)))
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_read_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("a.md"), "a").unwrap();
+        std::fs::write(root.join("ulkona.txt"), "SALAINEN").unwrap();
+        std::os::unix::fs::symlink(root.join("ulkona.txt"), root.join("linkki.md")).unwrap();
+        std::fs::create_dir(root.join("k")).unwrap();
+        std::os::unix::fs::symlink(root.join("k"), root.join("kansiolinkki")).unwrap();
+        std::fs::write(root.join("k/b.md"), "b").unwrap();
+        std::fs::hard_link(root.join("a.md"), root.join("toinen-nimi.md")).unwrap();
+        std::fs::write(root.join("c.md"), "c").unwrap();
+        assert_eq!(read_regular(&root.join("c.md")).as_deref(), Some(&b"c"[..]));
+        assert_eq!(read_regular(&root.join("k/b.md")).as_deref(), Some(&b"b"[..]));
+        for refused in ["linkki.md", "kansiolinkki/b.md", "a.md", "toinen-nimi.md", "k", "puuttuu.md"] {
+            assert_eq!(read_regular(&root.join(refused)), None, "{refused}");
+        }
+    }
 }
