@@ -376,20 +376,33 @@ impl Site {
         )
     }
 
+    /// Renders the Markdown of every page and of every section (for `serve`,
+    /// which keeps both to re-check anchors after an edit).
+    pub fn rendered_markdown(&self) -> (Vec<Rendered>, Vec<Rendered>) {
+        self.markdown(table_label(&self.config))
+    }
+
     /// For `serve` after edits that changed only page bodies (front matter
-    /// byte-identical): re-checks anchors, re-renders the `changed` pages and
-    /// everything that reads other pages' bodies — the print page and the
-    /// search index. `all` holds every page's current Markdown.
-    pub fn render_bodies(&self, renderer: &Renderer, all: &[Rendered], changed: &[PageId], sink: &dyn Sink) -> Result<(), Diagnostics> {
-        let empty = vec![Rendered::default(); self.lib.sections.len()];
-        let mut diags = crate::check::anchors(&self.lib, all, &empty);
+    /// byte-identical): re-checks every anchor, as [`Site::render`] does,
+    /// re-renders the `changed` pages and everything that reads other pages'
+    /// bodies — the print page and the search index. `pages` and `sections`
+    /// hold every page's and section's current Markdown.
+    pub fn render_bodies(
+        &self,
+        renderer: &Renderer,
+        pages: &[Rendered],
+        sections: &[Rendered],
+        changed: &[PageId],
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostics> {
+        let mut diags = crate::check::anchors(&self.lib, pages, sections);
         let (changes, _) = self.changes();
         let views = self.views(&changes);
         let writer = Writer { sink, renderer };
         let mut results: Vec<Result<(), Diagnostic>> =
-            changed.par_iter().map(|id| self.page_html(&views, &writer, *id, &all[id.0])).collect();
-        results.push(self.render_statement_and_print(&writer, all));
-        results.push(self.write_search(&views, &writer, all));
+            changed.par_iter().map(|id| self.page_html(&views, &writer, *id, &pages[id.0])).collect();
+        results.push(self.render_statement_and_print(&writer, pages));
+        results.push(self.write_search(&views, &writer, pages));
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
             return Err(diags);

@@ -384,6 +384,29 @@ fn a_site_in_a_subfolder_is_served_below_it() {
     assert_eq!(server.get("/__handbook/reload.js").status, 200);
 }
 
+#[test]
+fn a_heading_a_section_links_to_cannot_be_renamed_by_a_body_edit() {
+    let site = small_site()
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\nKatso [uutiskirje](viestinta.md#uutiskirje).\n")
+        .file("content/kasikirja/viestinta.md", "---\ntitle: Viestintä\n---\n## Uutiskirje\n\nKerran kuussa.\n");
+    let server = site.serve();
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    write(&site, "content/kasikirja/viestinta.md", "---\ntitle: Viestintä\n---\n## Tiedote\n\nKerran kuussa.\n");
+    let data = events.expect("build-error", RELOAD);
+    let json: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(json["errors"][0]["path"].as_str(), Some("content/kasikirja/_index.md"), "{data}");
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("#uutiskirje"), "{data}");
+    // `build` says the same.
+    let build = site.build();
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert!(build.stderr.contains("content/kasikirja/_index.md:4:7: virhe:") && build.stderr.contains("#uutiskirje"), "{}", build.stderr);
+    assert!(server.get("/kasikirja/viestinta/").text().contains("Uutiskirje"), "the last good page is served");
+    write(&site, "content/kasikirja/viestinta.md", "---\ntitle: Viestintä\n---\n## Uutiskirje\n\nKerran viikossa.\n");
+    events.expect("reload", RELOAD);
+    assert!(server.get("/kasikirja/viestinta/").text().contains("Kerran viikossa."));
+}
+
 /// Replaces `rel` by a symbolic link to `target` the way an editor saves: made
 /// aside under an ignored name, then renamed over the file (one change).
 #[cfg(unix)]

@@ -5,9 +5,10 @@
 //!
 //! - every changed file is an existing page whose front matter block is
 //!   byte-identical to before (only the body changed) → re-render those pages'
-//!   Markdown and HTML through [`Site::page_markdown`] and [`Site::render_bodies`]
-//!   (the same code `build` runs, so the bytes are the same) and lay them over
-//!   the previous generation;
+//!   Markdown, re-check every anchor (sections' links included) and re-render
+//!   their HTML through [`Site::page_markdown`] and [`Site::render_bodies`] (the
+//!   same code `build` runs, so the bytes are the same), laid over the previous
+//!   generation;
 //! - an existing asset changed → re-read its bytes;
 //! - anything else (a new, deleted or renamed file, a front-matter edit, an
 //!   `_index.md`, the theme or the configuration) → full rebuild, in parallel.
@@ -67,8 +68,10 @@ struct Live {
     broken: BTreeMap<PageId, Diagnostics>,
     /// Pages whose text changed since the generation being served.
     stale: BTreeSet<PageId>,
-    /// Every page's current Markdown (the print page and the search index read them all).
+    /// Every page's current Markdown (anchors, the print page and the search index read them all).
     md: Vec<crate::markdown::Rendered>,
+    /// Every section's Markdown (their links' anchors are checked after every edit).
+    sections_md: Vec<crate::markdown::Rendered>,
     /// Canonical paths of the files that sources under `content/` are symbolic
     /// links to: an edit there changes more than one source.
     linked: BTreeSet<PathBuf>,
@@ -107,11 +110,11 @@ impl Builder {
         })?;
         report.warnings.extend(load_warnings);
         let renderer = site.renderer()?;
-        let md = site.rendered_pages();
+        let (md, sections_md) = site.rendered_markdown();
         self.builds += 1;
         let generation = Generation::new(self.builds, sink.into_files(), site.config.base_path());
         let linked = linked_targets(&site);
-        self.live = Some(Live { site, renderer, broken: BTreeMap::new(), stale: BTreeSet::new(), md, linked });
+        self.live = Some(Live { site, renderer, broken: BTreeMap::new(), stale: BTreeSet::new(), md, sections_md, linked });
         let report = BuildReport { rebuilt: Rebuilt::All(report.pages), warnings: report.warnings, elapsed: started.elapsed() };
         Ok(Success { generation, report })
     }
@@ -202,7 +205,7 @@ impl Builder {
         for (id, md) in rendered {
             live.md[id.0] = md;
         }
-        live.site.render_bodies(&live.renderer, &live.md, &changed, &sink)?;
+        live.site.render_bodies(&live.renderer, &live.md, &live.sections_md, &changed, &sink)?;
         let paths: Vec<String> = live.stale.iter().map(|id| live.site.lib.page(*id).path.clone()).collect();
         live.stale.clear();
         self.builds += 1;
