@@ -407,6 +407,23 @@ fn a_heading_a_section_links_to_cannot_be_renamed_by_a_body_edit() {
     assert!(server.get("/kasikirja/viestinta/").text().contains("Kerran viikossa."));
 }
 
+#[test]
+fn an_asset_saved_after_a_failed_anchor_check_is_not_lost() {
+    let site = small_site();
+    let server = site.serve();
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    // b.md links to a.md#alku: removing that heading (front matter untouched) fails the anchor check.
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\ntopics: [Perhekeskus]\n---\nEi otsikkoa.\n");
+    assert!(events.expect("build-error", RELOAD).contains("content/luvut/b.md"));
+    write(&site, "content/luvut/kuvat/kuva.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>uusi</title></svg>");
+    events.expect("build-error", RELOAD);
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nTaas otsikko.\n");
+    events.expect("reload", RELOAD);
+    assert!(server.get("/luvut/a/").text().contains("Taas otsikko."));
+    assert!(server.get("/luvut/kuvat/kuva.svg").text().contains("uusi"), "the asset saved meanwhile was lost");
+}
+
 /// Replaces `rel` by a symbolic link to `target` the way an editor saves: made
 /// aside under an ignored name, then renamed over the file (one change).
 #[cfg(unix)]

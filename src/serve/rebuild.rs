@@ -15,8 +15,10 @@
 //!
 //! Why front matter decides: titles, weights, topics, kinds, drafts and aliases
 //! feed navigation, listings and URLs of other pages; a body feeds only its own
-//! page. A page whose edit breaks it is remembered in `broken` and the previous
-//! generation keeps being served until every broken page is fixed.
+//! page, the anchor checks, the print page and the search index.
+//!
+//! After any failed rebuild the next one is full: nothing a failed fast rebuild
+//! read or rendered (an asset saved meanwhile, say) can be lost that way.
 //!
 //! Only regular files are read here, never through a symbolic link: a symlink,
 //! a file with several names (hard links), or a file another source links to
@@ -24,7 +26,7 @@
 //! symlink leading out of `content/` is skipped with a warning).
 //! This module does not serve, watch or print.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -64,10 +66,6 @@ pub struct Success {
 struct Live {
     site: Site,
     renderer: Renderer,
-    /// Pages whose current text has errors, with them.
-    broken: BTreeMap<PageId, Diagnostics>,
-    /// Pages whose text changed since the generation being served.
-    stale: BTreeSet<PageId>,
     /// Every page's current Markdown (anchors, the print page and the search index read them all).
     md: Vec<crate::markdown::Rendered>,
     /// Every section's Markdown (their links' anchors are checked after every edit).
@@ -114,7 +112,7 @@ impl Builder {
         self.builds += 1;
         let generation = Generation::new(self.builds, sink.into_files(), site.config.base_path());
         let linked = linked_targets(&site);
-        self.live = Some(Live { site, renderer, broken: BTreeMap::new(), stale: BTreeSet::new(), md, sections_md, linked });
+        self.live = Some(Live { site, renderer, md, sections_md, linked });
         let report = BuildReport { rebuilt: Rebuilt::All(report.pages), warnings: report.warnings, elapsed: started.elapsed() };
         Ok(Success { generation, report })
     }
@@ -144,10 +142,6 @@ impl Builder {
             }
             let bytes = read_regular(&abs)?;
             if lib.is_asset(&rel) {
-                // Nothing remembers an asset across a failed fast rebuild: let the full path carry it.
-                if !live.broken.is_empty() {
-                    return None;
-                }
                 steps.push(Step::Asset(rel, bytes));
                 continue;
             }
@@ -172,12 +166,32 @@ impl Builder {
     fn fast(&mut self, steps: Vec<Step>, current: &Generation) -> Result<Success, Diagnostics> {
         let Some(live) = self.live.as_mut() else { return self.full() };
         let sink = MemorySink::new();
+        let (pages, files, warnings) = match live.apply(steps, &sink) {
+            Ok(done) => done,
+            Err(d) => {
+                // What this rebuild read is not kept anywhere: the next one starts afresh.
+                self.live = None;
+                return Err(d);
+            }
+        };
+        self.builds += 1;
+        let generation = current.with_changes(self.builds, sink.into_files());
+        let report = BuildReport { rebuilt: Rebuilt::Only { pages, files }, warnings, elapsed: Duration::ZERO };
+        Ok(Success { generation, report })
+    }
+}
+
+impl Live {
+    /// Applies the steps into `sink`: the changed pages (site paths), files
+    /// (output paths) and the warnings, or every error.
+    fn apply(&mut self, steps: Vec<Step>, sink: &dyn Sink) -> Result<(Vec<String>, Vec<String>, Diagnostics), Diagnostics> {
+        let mut changed = Vec::new();
         let mut files = Vec::new();
         for step in steps {
             match step {
                 Step::Body(id, text) => {
-                    live.site.lib.pages[id.0].text = text;
-                    live.stale.insert(id);
+                    self.site.lib.pages[id.0].text = text;
+                    changed.push(id);
                 }
                 Step::Asset(rel, bytes) => {
                     sink.write(&rel, &bytes).map_err(|e| write_error(&rel, &e))?;
@@ -185,33 +199,18 @@ impl Builder {
                 }
             }
         }
-        let rendered: Vec<(PageId, crate::markdown::Rendered)> = live.stale.iter().map(|id| (*id, live.site.page_markdown(*id))).collect();
-        let mut warnings = Diagnostics::new();
-        for (id, md) in &rendered {
-            if md.diagnostics.has_errors() {
-                live.broken.insert(*id, md.diagnostics.clone());
-            } else {
-                live.broken.remove(id);
-                warnings.extend(md.diagnostics.clone());
-            }
+        let mut diags = Diagnostics::new();
+        for id in &changed {
+            let md = self.site.page_markdown(*id);
+            diags.extend(md.diagnostics.clone());
+            self.md[id.0] = md;
         }
-        if !live.broken.is_empty() {
-            return Err(live.broken.values().cloned().fold(Diagnostics::new(), |mut all, d| {
-                all.extend(d);
-                all
-            }));
+        if diags.has_errors() {
+            return Err(diags);
         }
-        let changed: Vec<PageId> = rendered.iter().map(|(id, _)| *id).collect();
-        for (id, md) in rendered {
-            live.md[id.0] = md;
-        }
-        live.site.render_bodies(&live.renderer, &live.md, &live.sections_md, &changed, &sink)?;
-        let paths: Vec<String> = live.stale.iter().map(|id| live.site.lib.page(*id).path.clone()).collect();
-        live.stale.clear();
-        self.builds += 1;
-        let generation = current.with_changes(self.builds, sink.into_files());
-        let report = BuildReport { rebuilt: Rebuilt::Only { pages: paths, files }, warnings, elapsed: Duration::ZERO };
-        Ok(Success { generation, report })
+        self.site.render_bodies(&self.renderer, &self.md, &self.sections_md, &changed, sink)?;
+        let paths = changed.iter().map(|id| self.site.lib.page(*id).path.clone()).collect();
+        Ok((paths, files, diags))
     }
 }
 
