@@ -383,10 +383,10 @@ impl Site {
     }
 
     /// For `serve` after edits that changed only page bodies (front matter
-    /// byte-identical): re-checks every anchor, as [`Site::render`] does,
-    /// re-renders the `changed` pages and everything that reads other pages'
-    /// bodies — the print page and the search index. `pages` and `sections`
-    /// hold every page's and section's current Markdown.
+    /// byte-identical): re-checks every anchor, as [`Site::render`] does, and
+    /// re-renders the `changed` pages. `pages` and `sections` hold every page's
+    /// and section's current Markdown. What reads every body — the print page
+    /// and the search index — is left to [`Site::render_print_and_search`].
     pub fn render_bodies(
         &self,
         renderer: &Renderer,
@@ -396,14 +396,30 @@ impl Site {
         sink: &dyn Sink,
     ) -> Result<(), Diagnostics> {
         let mut diags = crate::check::anchors(&self.lib, pages, sections);
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let (changes, _) = self.changes();
         let views = self.views(&changes);
         let writer = Writer { sink, renderer };
-        let mut results: Vec<Result<(), Diagnostic>> =
+        let results: Vec<Result<(), Diagnostic>> =
             changed.par_iter().map(|id| self.page_html(&views, &writer, *id, &pages[id.0])).collect();
-        results.push(self.render_statement_and_print(&writer, pages));
-        results.push(self.write_search(&views, &writer, pages));
         diags.extend(results.into_iter().filter_map(Result::err).collect());
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    /// For `serve`, after [`Site::render_bodies`]: the files that read every
+    /// page's body — the accessibility statement and print page, the search
+    /// page and its index — exactly as [`Site::render`] writes them.
+    pub fn render_print_and_search(&self, renderer: &Renderer, pages: &[Rendered], sink: &dyn Sink) -> Result<(), Diagnostics> {
+        let (changes, _) = self.changes();
+        let views = self.views(&changes);
+        let writer = Writer { sink, renderer };
+        let results = [self.render_statement_and_print(&writer, pages), self.write_search(&views, &writer, pages)];
+        let diags: Diagnostics = results.into_iter().filter_map(Result::err).collect();
         if diags.has_errors() {
             return Err(diags);
         }

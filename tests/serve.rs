@@ -112,10 +112,17 @@ fn traversal_in_every_spelling_is_404_and_only_get_and_head_are_allowed() {
 fn serves_byte_for_byte_what_build_writes_also_after_edits() {
     let site = small_site();
     let server = site.serve();
+    let previous = std::cell::RefCell::new(std::collections::BTreeMap::new());
     let compare = |when: &str| {
         site.build().expect_ok();
         let files = snapshot(&site.out_path());
         assert!(files.len() > 10, "{when}: {files:?}");
+        // Files an earlier build wrote and this one does not (the search index's
+        // names carry a hash of their content) are not served either.
+        for gone in previous.borrow().keys().filter(|k| !files.contains_key(*k)) {
+            assert_eq!(server.get(&format!("/{gone}")).status, 404, "{when}: {gone} is still served");
+        }
+        previous.replace(files.clone());
         for (rel, bytes) in &files {
             let r = server.get(&format!("/{rel}"));
             assert_eq!(r.status, 200, "{when}: {rel}");
@@ -141,6 +148,8 @@ fn serves_byte_for_byte_what_build_writes_also_after_edits() {
         "---\ntitle: Ensimmäinen\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nUusi teksti.\n\n## Loppu\n",
     );
     events.expect("reload", RELOAD);
+    // The search index and the print page follow in a generation of their own.
+    events.expect("update", RELOAD);
     compare("after a body edit");
     write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen luku\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nUusi teksti.\n");
     events.expect("reload", RELOAD);
@@ -150,6 +159,7 @@ fn serves_byte_for_byte_what_build_writes_also_after_edits() {
     compare("after an asset edit");
     let out = server.output();
     assert!(out.contains("1 sivu: /luvut/a/"), "{out}");
+    assert!(out.contains("+ haku, tulostussivu"), "{out}");
     assert!(out.contains("koko sivusto"), "{out}");
     assert!(out.contains("1 tiedosto: luvut/kuvat/kuva.svg"), "{out}");
 }
@@ -382,6 +392,41 @@ fn a_site_in_a_subfolder_is_served_below_it() {
     assert_eq!((root.status, root.header("Location")), (301, Some("/kasikirja/")));
     assert_eq!(server.get("/luvut/a/").status, 404);
     assert_eq!(server.get("/__handbook/reload.js").status, 200);
+    // The pages a quiet update names are the paths a browser shows.
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    write(&site, "content/luvut/b.md", "---\ntitle: Toinen\nweight: 2\naliases: [/vanha-b/]\n---\nKatso [alku](a.md#alku).\n");
+    events.expect("reload", RELOAD);
+    assert_eq!(events.expect("update", RELOAD), "{\"build\":3,\"paths\":[\"/kasikirja/haku/\",\"/kasikirja/tulosta/\"]}");
+}
+
+#[test]
+fn a_body_edit_reloads_with_the_page_first_then_updates_search_and_print_quietly() {
+    let site = small_site();
+    let mut server = site.serve();
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nTuore lause.\n");
+    // The page itself first: every tab reloads.
+    assert_eq!(events.next(RELOAD), Some(("reload".into(), "{\"build\":2}".into())));
+    // Then what reads every body, quietly: only tabs showing those pages reload.
+    let update = events.next(RELOAD);
+    assert_eq!(update, Some(("update".into(), "{\"build\":3,\"paths\":[\"/haku/\",\"/tulosta/\"]}".into())));
+    let print = server.get("/tulosta/");
+    assert!(print.text().contains("Tuore lause.") && print.text().contains("data-build=\"3\""), "{}", print.text());
+    let page = server.get("/luvut/a/");
+    assert!(page.text().contains("Tuore lause.") && page.text().contains("data-build=\"3\""));
+    // A tab that connects now learns which pages changed after the last reload.
+    let mut late = server.events();
+    assert_eq!(late.expect("hello", RELOAD), "{\"build\":2,\"latest\":3,\"paths\":{\"/haku/\":3,\"/tulosta/\":3}}");
+    server.wait_output("+ haku, tulostussivu", RELOAD);
+    let out = server.output();
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("rakennettu")).collect();
+    assert!(lines.len() >= 3 && lines[1].ends_with("1 sivu: /luvut/a/") && lines[2].ends_with(": + haku, tulostussivu"), "{out}");
+    // A title edit rebuilds everything at once: one reload, no update.
+    write(&site, "content/luvut/a.md", "---\ntitle: Uusi otsikko\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nTuore lause.\n");
+    assert_eq!(events.expect("reload", RELOAD), "{\"build\":4}");
+    assert_eq!(events.next(QUIET), None);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Rebuilding after a change: the whole site, or only what the change touches.
 //!
-//! [`Builder`] keeps the last loaded [`Site`] and its compiled theme. A change
-//! set is classified by [`Builder::plan`]:
+//! [`Builder`] keeps the last loaded [`Site`], its compiled theme and every
+//! page's and section's rendered Markdown. A change set is classified by
+//! [`Builder::plan`]:
 //!
 //! - every changed file is an existing page whose front matter block is
 //!   byte-identical to before (only the body changed) → re-render those pages'
@@ -15,18 +16,23 @@
 //!
 //! Why front matter decides: titles, weights, topics, kinds, drafts and aliases
 //! feed navigation, listings and URLs of other pages; a body feeds only its own
-//! page, the anchor checks, the print page and the search index.
-//!
-//! After any failed rebuild the next one is full: nothing a failed fast rebuild
-//! read or rendered (an asset saved meanwhile, say) can be lost that way.
+//! page, the anchor checks, and the two things that read every body: the print
+//! page and the search index. Those two take most of a body edit's time, so they
+//! are a separate step, [`Builder::follow_up`], run once the edited page has been
+//! published (and the browsers told to reload) and no further change is waiting.
+//! Until it lands, the served print page and search index are the previous ones;
+//! after it, the served site is again byte-identical to `build`.
 //!
 //! Only regular files are read here, never through a symbolic link: a symlink,
 //! a file with several names (hard links), or a file another source links to
 //! goes the full way, where `content::discover` applies the build's rules (a
 //! symlink leading out of `content/` is skipped with a warning).
+//!
+//! After any failed rebuild the next one is full: nothing a failed fast rebuild
+//! read or rendered (an asset saved meanwhile, say) can be lost that way.
 //! This module does not serve, watch or print.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,6 +40,7 @@ use std::time::{Duration, Instant};
 use crate::content::library::Target;
 use crate::content::{PageId, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::Rendered;
 use crate::output::{MemorySink, Sink};
 use crate::render::Renderer;
 use crate::site::{Options, Site};
@@ -47,6 +54,10 @@ pub enum Rebuilt {
     All(usize),
     /// Only these pages (site paths) and copied files (output paths).
     Only { pages: Vec<String>, files: Vec<String> },
+    /// The follow-up of a body edit: the search page and index, the print page
+    /// and the accessibility statement. `pages` are the site paths of the pages
+    /// whose output changed (`/haku/` also when only its index did).
+    SearchAndPrint { pages: Vec<String> },
 }
 
 /// What a successful rebuild did, for the terminal.
@@ -66,10 +77,9 @@ pub struct Success {
 struct Live {
     site: Site,
     renderer: Renderer,
-    /// Every page's current Markdown (anchors, the print page and the search index read them all).
-    md: Vec<crate::markdown::Rendered>,
-    /// Every section's Markdown (their links' anchors are checked after every edit).
-    sections_md: Vec<crate::markdown::Rendered>,
+    /// Every page's and section's current Markdown (anchors, the print page and the
+    /// search index read them all), made on first need after a full rebuild.
+    markdown: Option<(Vec<Rendered>, Vec<Rendered>)>,
     /// Canonical paths of the files that sources under `content/` are symbolic
     /// links to: an edit there changes more than one source.
     linked: BTreeSet<PathBuf>,
@@ -81,15 +91,26 @@ enum Step {
     Asset(String, Vec<u8>),
 }
 
+/// Work left once a generation is published, done while no change is waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Nothing,
+    /// Render every page's Markdown for the next fast rebuild (after a full one).
+    Markdown,
+    /// Rebuild the print page and the search index (after a body edit).
+    SearchAndPrint,
+}
+
 pub struct Builder {
     opts: Options,
     live: Option<Live>,
     builds: u64,
+    pending: Pending,
 }
 
 impl Builder {
     pub fn new(opts: Options) -> Builder {
-        Builder { opts, live: None, builds: 0 }
+        Builder { opts, live: None, builds: 0, pending: Pending::Nothing }
     }
 
     pub fn root(&self) -> &Path {
@@ -100,6 +121,7 @@ impl Builder {
     pub fn full(&mut self) -> Result<Success, Diagnostics> {
         let started = Instant::now();
         self.live = None;
+        self.pending = Pending::Nothing;
         let (site, load_warnings) = Site::load(&self.opts)?;
         let sink = MemorySink::new();
         let mut report = site.render(&sink).map_err(|mut d| {
@@ -108,11 +130,11 @@ impl Builder {
         })?;
         report.warnings.extend(load_warnings);
         let renderer = site.renderer()?;
-        let (md, sections_md) = site.rendered_markdown();
         self.builds += 1;
         let generation = Generation::new(self.builds, sink.into_files(), site.config.base_path());
         let linked = linked_targets(&site);
-        self.live = Some(Live { site, renderer, md, sections_md, linked });
+        self.live = Some(Live { site, renderer, markdown: None, linked });
+        self.pending = Pending::Markdown;
         let report = BuildReport { rebuilt: Rebuilt::All(report.pages), warnings: report.warnings, elapsed: started.elapsed() };
         Ok(Success { generation, report })
     }
@@ -126,6 +148,33 @@ impl Builder {
                 s
             }),
             None => self.full(),
+        }
+    }
+
+    /// Whether [`Builder::follow_up`] has work to do.
+    pub fn has_follow_up(&self) -> bool {
+        self.pending != Pending::Nothing
+    }
+
+    /// Does the work left after the last rebuild: a new generation when it
+    /// changes what is served, `None` when there was nothing to publish.
+    pub fn follow_up(&mut self, current: &Generation) -> Option<Result<Success, Diagnostics>> {
+        let pending = std::mem::replace(&mut self.pending, Pending::Nothing);
+        let live = self.live.as_mut()?;
+        match pending {
+            Pending::Nothing => None,
+            Pending::Markdown => {
+                markdown_of(&mut live.markdown, &live.site);
+                None
+            }
+            Pending::SearchAndPrint => {
+                let result = live.search_and_print(current, self.builds + 1);
+                match result {
+                    Ok(_) => self.builds += 1,
+                    Err(_) => self.live = None,
+                }
+                Some(result)
+            }
         }
     }
 
@@ -171,9 +220,13 @@ impl Builder {
             Err(d) => {
                 // What this rebuild read is not kept anywhere: the next one starts afresh.
                 self.live = None;
+                self.pending = Pending::Nothing;
                 return Err(d);
             }
         };
+        if !pages.is_empty() {
+            self.pending = Pending::SearchAndPrint;
+        }
         self.builds += 1;
         let generation = current.with_changes(self.builds, sink.into_files());
         let report = BuildReport { rebuilt: Rebuilt::Only { pages, files }, warnings, elapsed: Duration::ZERO };
@@ -181,7 +234,31 @@ impl Builder {
     }
 }
 
+/// Every page's and section's current Markdown, rendered now if not yet.
+fn markdown_of<'a>(slot: &'a mut Option<(Vec<Rendered>, Vec<Rendered>)>, site: &Site) -> &'a mut (Vec<Rendered>, Vec<Rendered>) {
+    slot.get_or_insert_with(|| site.rendered_markdown())
+}
+
 impl Live {
+    /// Generation `number`: the print page and the search index from every
+    /// page's current Markdown, over `current`.
+    fn search_and_print(&mut self, current: &Generation, number: u64) -> Result<Success, Diagnostics> {
+        let started = Instant::now();
+        let sink = MemorySink::new();
+        let (pages_md, _) = markdown_of(&mut self.markdown, &self.site);
+        self.site.render_print_and_search(&self.renderer, pages_md, &sink)?;
+        let files = sink.into_files();
+        // The index's file names carry a hash of their content (see `search::export`):
+        // the previous index's files that the new one no longer has must go.
+        let lib = &self.site.lib;
+        let removed: Vec<String> =
+            current.paths().filter(|k| is_search_export(k) && !files.contains_key(*k) && !lib.is_asset(k)).map(str::to_string).collect();
+        let pages = changed_pages(current, &files, &removed);
+        let generation = current.with_changes(number, files).without(&removed);
+        let report = BuildReport { rebuilt: Rebuilt::SearchAndPrint { pages }, warnings: Diagnostics::new(), elapsed: started.elapsed() };
+        Ok(Success { generation, report })
+    }
+
     /// Applies the steps into `sink`: the changed pages (site paths), files
     /// (output paths) and the warnings, or every error.
     fn apply(&mut self, steps: Vec<Step>, sink: &dyn Sink) -> Result<(Vec<String>, Vec<String>, Diagnostics), Diagnostics> {
@@ -199,16 +276,17 @@ impl Live {
                 }
             }
         }
+        let rendered: Vec<Rendered> = changed.iter().map(|id| self.site.page_markdown(*id)).collect();
+        let (pages_md, sections_md) = markdown_of(&mut self.markdown, &self.site);
         let mut diags = Diagnostics::new();
-        for id in &changed {
-            let md = self.site.page_markdown(*id);
+        for (id, md) in changed.iter().zip(rendered) {
             diags.extend(md.diagnostics.clone());
-            self.md[id.0] = md;
+            pages_md[id.0] = md;
         }
         if diags.has_errors() {
             return Err(diags);
         }
-        self.site.render_bodies(&self.renderer, &self.md, &self.sections_md, &changed, sink)?;
+        self.site.render_bodies(&self.renderer, pages_md, sections_md, &changed, sink)?;
         let paths = changed.iter().map(|id| self.site.lib.page(*id).path.clone()).collect();
         Ok((paths, files, diags))
     }
@@ -268,6 +346,29 @@ fn linked_targets(site: &Site) -> BTreeSet<PathBuf> {
         .collect()
 }
 
+/// A file of the search index's static export (`haku/*.json`).
+fn is_search_export(rel: &str) -> bool {
+    rel.strip_prefix("haku/").is_some_and(|name| !name.contains('/') && name.ends_with(".json"))
+}
+
+/// Site paths of the pages whose own folder holds a file that `files` change or
+/// `removed` removes (the root page only when `index.html` itself changes).
+fn changed_pages(current: &Generation, files: &BTreeMap<String, Vec<u8>>, removed: &[String]) -> Vec<String> {
+    let changed = files.iter().filter(|(k, v)| current.file(k).is_none_or(|old| *old != ***v)).map(|(k, _)| k);
+    let mut pages = BTreeSet::new();
+    for rel in changed.chain(removed) {
+        let page = match rel.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/index.html"),
+            None if rel == "index.html" => rel.clone(),
+            None => continue,
+        };
+        if files.contains_key(&page) || current.file(&page).is_some() {
+            pages.insert(format!("/{}", page.trim_end_matches("index.html")));
+        }
+    }
+    pages.into_iter().collect()
+}
+
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostics {
     Diagnostic::error(format!("{CONTENT_DIR}/{rel}"), 0, 0, format!("tiedostoa ei voitu ottaa mukaan ({})", crate::fsutil::io_reason(e)))
         .into()
@@ -276,6 +377,24 @@ fn write_error(rel: &str, e: &std::io::Error) -> Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_of_changed_files_are_their_folders_pages() {
+        let files = |pairs: &[(&str, &str)]| -> BTreeMap<String, Vec<u8>> {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+        };
+        let current = Generation::new(
+            1,
+            files(&[("index.html", "koti"), ("tulosta/index.html", "vanha"), ("haku/index.html", "haku"), ("haku/t-0-a.json", "a")]),
+            "",
+        );
+        let next = files(&[("tulosta/index.html", "uusi"), ("haku/index.html", "haku"), ("haku/t-0-b.json", "b")]);
+        assert_eq!(changed_pages(&current, &next, &["haku/t-0-a.json".into()]), ["/haku/", "/tulosta/"]);
+        let same = files(&[("tulosta/index.html", "vanha"), ("haku/index.html", "haku")]);
+        assert_eq!(changed_pages(&current, &same, &[]), Vec::<String>::new());
+        assert!(is_search_export("haku/hakemisto.json") && is_search_export("haku/d-0-ff.json"));
+        assert!(!is_search_export("haku/index.html") && !is_search_export("haku/x/y.json") && !is_search_export("hakux/a.json"));
+    }
 
     #[cfg(unix)]
     #[test]
