@@ -193,6 +193,8 @@ fn print_serve_event(event: Event) {
                     }
                     parts.join("; ")
                 }
+                // The follow-up of a body edit, published after the page itself.
+                Rebuilt::SearchAndPrint { .. } => "+ haku, tulostussivu".to_string(),
             };
             let warn = if w > 0 { format!(", {w} varoitusta") } else { String::new() };
             eprintln!("rakennettu {ms:.1} ms: {what}{warn}");

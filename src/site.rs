@@ -348,12 +348,8 @@ impl Site {
         })
     }
 
-    /// Renders the Markdown of every page (for `serve`).
-    pub fn rendered_pages(&self) -> Vec<Rendered> {
-        self.markdown(table_label(&self.config)).0
-    }
-
-    /// Renders the Markdown of every page and section (for `handbook search`).
+    /// Renders the Markdown of every page and section (for `handbook search`,
+    /// and for `serve`, which keeps both to re-check anchors after an edit).
     pub fn rendered(&self) -> (Vec<Rendered>, Vec<Rendered>) {
         self.markdown(table_label(&self.config))
     }
@@ -448,20 +444,49 @@ impl Site {
     }
 
     /// For `serve` after edits that changed only page bodies (front matter
-    /// byte-identical): re-checks anchors, re-renders the `changed` pages and
-    /// everything that reads other pages' bodies — the print page and the
-    /// search index. `all` holds every page's current Markdown.
-    pub fn render_bodies(&self, renderer: &Renderer, all: &[Rendered], changed: &[PageId], sink: &dyn Sink) -> Result<(), Diagnostics> {
-        let empty = vec![Rendered::default(); self.lib.sections.len()];
-        let mut diags = crate::check::anchors(&self.lib, all, &empty);
+    /// byte-identical): re-checks every anchor, as [`Site::render`] does, and
+    /// re-renders the `changed` pages. `pages` and `sections` hold every page's
+    /// and section's current Markdown. What reads every body — the print page
+    /// and the search index — is left to [`Site::render_print_and_search`].
+    pub fn render_bodies(
+        &self,
+        renderer: &Renderer,
+        pages: &[Rendered],
+        sections: &[Rendered],
+        changed: &[PageId],
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostics> {
+        let mut diags = crate::check::anchors(&self.lib, pages, sections);
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let (changes, _) = self.changes();
         let views = self.views(&changes);
         let writer = Writer::new(sink, renderer, &views);
-        let mut results: Vec<Result<(), Diagnostic>> =
-            changed.par_iter().map_init(|| renderer.context(), |ctx, id| self.page_html(&views, &writer, ctx, *id, &all[id.0])).collect();
-        results.push(self.render_statement_and_print(&writer, all));
-        results.push(self.write_search(&views, &writer, all, &self.markdown_sections(table_label(&self.config))));
+        let results: Vec<Result<(), Diagnostic>> =
+            changed.par_iter().map_init(|| renderer.context(), |ctx, id| self.page_html(&views, &writer, ctx, *id, &pages[id.0])).collect();
         diags.extend(results.into_iter().filter_map(Result::err).collect());
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    /// For `serve`, after [`Site::render_bodies`]: the files that read every
+    /// page's body — the accessibility statement and print page, the search
+    /// page and its index — exactly as [`Site::render`] writes them.
+    pub fn render_print_and_search(
+        &self,
+        renderer: &Renderer,
+        pages: &[Rendered],
+        sections: &[Rendered],
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostics> {
+        let (changes, _) = self.changes();
+        let views = self.views(&changes);
+        let writer = Writer::new(sink, renderer, &views);
+        let results = [self.render_statement_and_print(&writer, pages), self.write_search(&views, &writer, pages, sections)];
+        let diags: Diagnostics = results.into_iter().filter_map(Result::err).collect();
         if diags.has_errors() {
             return Err(diags);
         }

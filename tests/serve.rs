@@ -112,10 +112,17 @@ fn traversal_in_every_spelling_is_404_and_only_get_and_head_are_allowed() {
 fn serves_byte_for_byte_what_build_writes_also_after_edits() {
     let site = small_site();
     let server = site.serve();
+    let previous = std::cell::RefCell::new(std::collections::BTreeMap::new());
     let compare = |when: &str| {
         site.build().expect_ok();
         let files = snapshot(&site.out_path());
         assert!(files.len() > 10, "{when}: {files:?}");
+        // Files an earlier build wrote and this one does not (the search index's
+        // names carry a hash of their content) are not served either.
+        for gone in previous.borrow().keys().filter(|k| !files.contains_key(*k)) {
+            assert_eq!(server.get(&format!("/{gone}")).status, 404, "{when}: {gone} is still served");
+        }
+        previous.replace(files.clone());
         for (rel, bytes) in &files {
             let r = server.get(&format!("/{rel}"));
             assert_eq!(r.status, 200, "{when}: {rel}");
@@ -141,6 +148,8 @@ fn serves_byte_for_byte_what_build_writes_also_after_edits() {
         "---\ntitle: Ensimmäinen\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nUusi teksti.\n\n## Loppu\n",
     );
     events.expect("reload", RELOAD);
+    // The search index and the print page follow in a generation of their own.
+    events.expect("update", RELOAD);
     compare("after a body edit");
     write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen luku\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nUusi teksti.\n");
     events.expect("reload", RELOAD);
@@ -150,6 +159,7 @@ fn serves_byte_for_byte_what_build_writes_also_after_edits() {
     compare("after an asset edit");
     let out = server.output();
     assert!(out.contains("1 sivu: /luvut/a/"), "{out}");
+    assert!(out.contains("+ haku, tulostussivu"), "{out}");
     assert!(out.contains("koko sivusto"), "{out}");
     assert!(out.contains("1 tiedosto: luvut/kuvat/kuva.svg"), "{out}");
 }
@@ -382,4 +392,150 @@ fn a_site_in_a_subfolder_is_served_below_it() {
     assert_eq!((root.status, root.header("Location")), (301, Some("/kasikirja/")));
     assert_eq!(server.get("/luvut/a/").status, 404);
     assert_eq!(server.get("/__handbook/reload.js").status, 200);
+    // The pages a quiet update names are the paths a browser shows.
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    write(&site, "content/luvut/b.md", "---\ntitle: Toinen\nweight: 2\naliases: [/vanha-b/]\n---\nKatso [alku](a.md#alku).\n");
+    events.expect("reload", RELOAD);
+    assert_eq!(events.expect("update", RELOAD), "{\"build\":3,\"paths\":[\"/kasikirja/haku/\",\"/kasikirja/tulosta/\"]}");
+}
+
+#[test]
+fn a_body_edit_reloads_with_the_page_first_then_updates_search_and_print_quietly() {
+    let site = small_site();
+    let mut server = site.serve();
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nTuore lause.\n");
+    // The page itself first: every tab reloads.
+    assert_eq!(events.next(RELOAD), Some(("reload".into(), "{\"build\":2}".into())));
+    // Then what reads every body, quietly: only tabs showing those pages reload.
+    let update = events.next(RELOAD);
+    assert_eq!(update, Some(("update".into(), "{\"build\":3,\"paths\":[\"/haku/\",\"/tulosta/\"]}".into())));
+    let print = server.get("/tulosta/");
+    assert!(print.text().contains("Tuore lause.") && print.text().contains("data-build=\"3\""), "{}", print.text());
+    let page = server.get("/luvut/a/");
+    assert!(page.text().contains("Tuore lause.") && page.text().contains("data-build=\"3\""));
+    // A tab that connects now learns which pages changed after the last reload.
+    let mut late = server.events();
+    assert_eq!(late.expect("hello", RELOAD), "{\"build\":2,\"latest\":3,\"paths\":{\"/haku/\":3,\"/tulosta/\":3}}");
+    server.wait_output("+ haku, tulostussivu", RELOAD);
+    let out = server.output();
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("rakennettu")).collect();
+    assert!(lines.len() >= 3 && lines[1].ends_with("1 sivu: /luvut/a/") && lines[2].ends_with(": + haku, tulostussivu"), "{out}");
+    // A title edit rebuilds everything at once: one reload, no update.
+    write(&site, "content/luvut/a.md", "---\ntitle: Uusi otsikko\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nTuore lause.\n");
+    assert_eq!(events.expect("reload", RELOAD), "{\"build\":4}");
+    assert_eq!(events.next(QUIET), None);
+}
+
+#[test]
+fn a_heading_a_section_links_to_cannot_be_renamed_by_a_body_edit() {
+    let site = small_site()
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\nKatso [uutiskirje](viestinta.md#uutiskirje).\n")
+        .file("content/kasikirja/viestinta.md", "---\ntitle: Viestintä\n---\n## Uutiskirje\n\nKerran kuussa.\n");
+    let server = site.serve();
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    write(&site, "content/kasikirja/viestinta.md", "---\ntitle: Viestintä\n---\n## Tiedote\n\nKerran kuussa.\n");
+    let data = events.expect("build-error", RELOAD);
+    let json: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(json["errors"][0]["path"].as_str(), Some("content/kasikirja/_index.md"), "{data}");
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("#uutiskirje"), "{data}");
+    // `build` says the same.
+    let build = site.build();
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert!(build.stderr.contains("content/kasikirja/_index.md:4:7: virhe:") && build.stderr.contains("#uutiskirje"), "{}", build.stderr);
+    assert!(server.get("/kasikirja/viestinta/").text().contains("Uutiskirje"), "the last good page is served");
+    write(&site, "content/kasikirja/viestinta.md", "---\ntitle: Viestintä\n---\n## Uutiskirje\n\nKerran viikossa.\n");
+    events.expect("reload", RELOAD);
+    assert!(server.get("/kasikirja/viestinta/").text().contains("Kerran viikossa."));
+}
+
+#[test]
+fn an_asset_saved_after_a_failed_anchor_check_is_not_lost() {
+    let site = small_site();
+    let server = site.serve();
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    // b.md links to a.md#alku: removing that heading (front matter untouched) fails the anchor check.
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\ntopics: [Perhekeskus]\n---\nEi otsikkoa.\n");
+    assert!(events.expect("build-error", RELOAD).contains("content/luvut/b.md"));
+    write(&site, "content/luvut/kuvat/kuva.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>uusi</title></svg>");
+    events.expect("build-error", RELOAD);
+    write(&site, "content/luvut/a.md", "---\ntitle: Ensimmäinen\nweight: 1\ntopics: [Perhekeskus]\n---\n## Alku\n\nTaas otsikko.\n");
+    events.expect("reload", RELOAD);
+    assert!(server.get("/luvut/a/").text().contains("Taas otsikko."));
+    assert!(server.get("/luvut/kuvat/kuva.svg").text().contains("uusi"), "the asset saved meanwhile was lost");
+}
+
+/// Replaces `rel` by a symbolic link to `target` the way an editor saves: made
+/// aside under an ignored name, then renamed over the file (one change).
+#[cfg(unix)]
+fn replace_with_symlink(site: &SiteTest, rel: &str, target: &std::path::Path) {
+    let aside = site.root().join(format!("{rel}.tmp"));
+    std::os::unix::fs::symlink(target, &aside).unwrap();
+    std::fs::rename(&aside, site.root().join(rel)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_replaced_by_a_symlink_out_of_content_is_never_served() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("kuva.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>SALAINEN</title></svg>").unwrap();
+    // The same front matter as the page it replaces: only the body differs.
+    std::fs::write(outside.path().join("malli.md"), "---\ntitle: Malli\nphase: kehitetty\n---\n## Ratkaisun perusidea\n\nSALAINEN\n")
+        .unwrap();
+    let site = small_site();
+    let mut server = site.serve();
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    for (rel, name) in [("content/luvut/kuvat/kuva.svg", "kuva.svg"), ("content/mallit/malli.md", "malli.md")] {
+        replace_with_symlink(&site, rel, &outside.path().join(name));
+        // As `build` does: the link is skipped with a warning.
+        events.expect("reload", RELOAD);
+        while events.next(QUIET).is_some() {}
+    }
+    for gone in ["/luvut/kuvat/kuva.svg", "/mallit/malli/"] {
+        let r = server.get(gone);
+        assert_eq!(r.status, 404, "{gone} is served:\n{}", r.text());
+    }
+    let entry = server.get("/haku/hakemisto.json");
+    let index: serde_json::Value = serde_json::from_slice(&entry.body).unwrap();
+    for target in ["/", "/mallit/", "/tulosta/", "/haku/hakemisto.json"] {
+        let r = server.get(target);
+        assert_eq!(r.status, 200, "{target}");
+        assert!(!r.text().contains("SALAINEN"), "{target} shows the file outside the site");
+    }
+    // The search index's section texts (gzip-compressed chunks, numbered from 0).
+    let hash = index["texts"]["hash"].as_str().unwrap();
+    let mut chunks = 0;
+    loop {
+        let r = server.get(&format!("/haku/x-{chunks}-{hash}.bin"));
+        if r.status == 404 {
+            break;
+        }
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.body[..]), &mut text).unwrap();
+        assert!(!text.contains("SALAINEN"), "the search index holds the file outside the site");
+        chunks += 1;
+    }
+    assert!(chunks > 0, "the index has text chunks");
+    server.wait_output("content/mallit/malli.md:1:1: varoitus: symbolinen linkki ohitettiin", RELOAD);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_page_that_is_a_symlink_inside_content_changes_with_its_target() {
+    let site = small_site().file("content/luvut/jaettu/teksti.md", "---\ntitle: Jaettu\nweight: 5\n---\nAlkuperäinen.\n");
+    std::os::unix::fs::symlink(site.root().join("content/luvut/jaettu/teksti.md"), site.root().join("content/luvut/linkki.md")).unwrap();
+    let server = site.serve();
+    assert!(server.get("/luvut/linkki/").text().contains("Alkuperäinen."));
+    let mut events = server.events();
+    events.expect("hello", RELOAD);
+    write(&site, "content/luvut/jaettu/teksti.md", "---\ntitle: Jaettu\nweight: 5\n---\nMuutettu.\n");
+    events.expect("reload", RELOAD);
+    while events.next(QUIET).is_some() {}
+    assert!(server.get("/luvut/jaettu/teksti/").text().contains("Muutettu."));
+    assert!(server.get("/luvut/linkki/").text().contains("Muutettu."), "the page linked to it was not rebuilt");
 }

@@ -55,6 +55,19 @@ impl Generation {
         Generation { number, files, base_path: self.base_path.clone() }
     }
 
+    /// This generation without the files `removed`.
+    pub fn without(mut self, removed: &[String]) -> Generation {
+        for rel in removed {
+            self.files.remove(rel);
+        }
+        self
+    }
+
+    /// Every output path, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
     pub fn base_path(&self) -> &str {
         &self.base_path
     }
@@ -145,5 +158,7 @@ mod tests {
         assert_eq!(&*next.file("a/index.html").unwrap(), b"uusi");
         assert_eq!(&*g.file("a/index.html").unwrap(), b"a/index.html");
         assert_eq!(next.len(), g.len());
+        let fewer = next.without(&["style.css".to_string()]);
+        assert_eq!((fewer.file("style.css"), fewer.len()), (None, g.len() - 1));
     }
 }

@@ -78,7 +78,7 @@ fn respond(rq: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &
 }
 
 /// A decoded path as it may appear in a `Location` header.
-fn encode_path(path: &str) -> String {
+pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) {

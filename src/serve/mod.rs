@@ -7,6 +7,12 @@
 //! ignore rules, debouncing). [`run`] sequences them on the calling thread and
 //! reports what happens through [`Event`]s; it prints nothing itself and writes
 //! nothing to disk: the output folder is neither written nor read.
+//!
+//! A body edit is published in two generations: first the edited page (the
+//! browsers reload at once), then, when no further change is waiting, the print
+//! page and search index that read every body (a quiet `update` event reloads
+//! only tabs showing those). The follow-up runs on this same thread, so the
+//! site state is never shared; a save during it waits for it to finish.
 
 pub mod generation;
 pub mod http;
@@ -94,10 +100,12 @@ pub fn run(opts: &ServeOptions, report: &mut dyn FnMut(Event)) -> Result<(), Ser
         open_browser(&url);
     }
     loop {
-        match watcher.next_batch() {
-            Ok(changed) => {
+        let batch = if builder.has_follow_up() { watcher.try_batch() } else { watcher.next_batch().map(Some) };
+        match batch {
+            Ok(Some(changed)) => {
                 rebuild_into(&mut builder, Some(&changed), &shared, report);
             }
+            Ok(None) => follow_up(&mut builder, &shared, report),
             Err(e) if e.fatal => return Err(ServeError(e.message)),
             Err(e) => report(Event::WatchProblem(&e.message)),
         }
@@ -140,6 +148,30 @@ fn rebuild_into(
             shared.hub.error(&d);
             report(Event::Failed(&d));
             None
+        }
+    }
+}
+
+/// The work a rebuild left for later; a new generation it makes is published
+/// quietly: only tabs showing a page it changed reload.
+fn follow_up(builder: &mut rebuild::Builder, shared: &http::Shared, report: &mut dyn FnMut(Event)) {
+    match builder.follow_up(&shared.current()) {
+        None => {}
+        Some(Ok(Success { generation, report: done })) => {
+            let number = generation.number;
+            let pages: Vec<String> = match &done.rebuilt {
+                Rebuilt::SearchAndPrint { pages } => {
+                    pages.iter().map(|p| http::encode_path(&format!("{}{p}", generation.base_path()))).collect()
+                }
+                _ => Vec::new(),
+            };
+            shared.publish(generation);
+            shared.hub.update(number, &pages);
+            report(Event::Built(&done));
+        }
+        Some(Err(d)) => {
+            shared.hub.error(&d);
+            report(Event::Failed(&d));
         }
     }
 }

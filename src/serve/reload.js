@@ -67,12 +67,27 @@
     if (e.key === "Escape") close();
   });
 
+  // The page's own path as the server names pages in `update` and `hello`.
+  function here() {
+    return String(location.pathname || "").replace(/index\.html$/, "");
+  }
+
   var source = new EventSource("/__handbook/events");
   source.addEventListener("hello", function (e) {
     // A rebuild finished between loading this page and connecting: catch up.
-    var now = JSON.parse(e.data).build;
-    if (build !== null && String(now) !== build) location.reload();
+    // `latest` and `paths` come with quiet generations (search index, print
+    // page) that only the pages named in them need.
+    if (build === null) return;
+    var state = JSON.parse(e.data), mine = Number(build);
+    var need = state.build, latest = state.latest || state.build;
+    var mineToo = state.paths && state.paths[here()];
+    if (mineToo && mineToo > need) need = mineToo;
+    if (mine < need || mine > latest) location.reload();
   });
   source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("update", function (e) {
+    var paths = JSON.parse(e.data).paths || [];
+    if (paths.indexOf(here()) >= 0) location.reload();
+  });
   source.addEventListener("build-error", function (e) { show(JSON.parse(e.data)); });
 })();

@@ -1,15 +1,19 @@
 //! Live reload: the server-sent-events hub, the reload script and how it is
 //! added to HTML responses.
 //!
-//! [`Hub`] remembers the current state (the number of the generation being
-//! served and, if the last rebuild failed, its errors as JSON) and fans events
-//! out to connected browsers. Each browser's stream gets its own small thread
+//! [`Hub`] remembers the current state (the number of the last generation every
+//! tab had to reload for, the pages later quiet generations changed and, if the
+//! last rebuild failed, its errors as JSON) and fans events out to connected
+//! browsers: `reload` (every tab reloads), `update` (a quiet generation: only
+//! tabs showing one of its pages reload), `build-error`, and `hello` with the
+//! state for a tab that just connected. Each browser's stream gets its own small thread
 //! and a bounded queue, so a slow or vanished browser never holds up the
 //! request workers or the other browsers: a failed write, a full queue or a
 //! heartbeat that cannot be written drops it. Diagnostics travel as JSON and
 //! the script builds the overlay with DOM APIs (they may contain editor text).
 //! The script is a separate file, never inline, so a strict CSP keeps working.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
@@ -35,7 +39,12 @@ struct Client {
 
 #[derive(Default)]
 struct State {
+    /// The last generation every tab had to reload for.
     build: u64,
+    /// The generation served now (`build` or a later quiet one).
+    latest: u64,
+    /// URL paths the quiet generations after `build` changed, with the last of them that did.
+    updated: BTreeMap<String, u64>,
     /// The `build-error` event of the failing rebuild, if the last one failed.
     error: Option<Arc<str>>,
     clients: Vec<Client>,
@@ -81,7 +90,7 @@ impl Hub {
         if st.clients.len() >= MAX_CLIENTS {
             return false;
         }
-        let mut first = vec![event("hello", &format!("{{\"build\":{}}}", st.build))];
+        let mut first = vec![event("hello", &hello_json(&st))];
         first.extend(st.error.clone());
         let flag = alive.clone();
         let spawned = std::thread::Builder::new().name("sse".into()).spawn(move || {
@@ -99,8 +108,22 @@ impl Hub {
     pub fn reload(&self, build: u64) {
         let mut st = self.lock();
         st.build = build;
+        st.latest = build;
+        st.updated.clear();
         st.error = None;
         broadcast(&mut st, event("reload", &format!("{{\"build\":{build}}}")));
+    }
+
+    /// A quiet generation is being served: only tabs showing one of `paths`
+    /// (URL paths as a browser's `location.pathname` has them) reload.
+    pub fn update(&self, build: u64, paths: &[String]) {
+        let mut st = self.lock();
+        st.latest = build;
+        for p in paths {
+            st.updated.insert(p.clone(), build);
+        }
+        let data = serde_json::json!({ "build": build, "paths": paths });
+        broadcast(&mut st, event("update", &data.to_string()));
     }
 
     /// The last rebuild failed: every browser shows the errors over the old page.
@@ -110,6 +133,17 @@ impl Hub {
         st.error = Some(msg.clone());
         broadcast(&mut st, msg);
     }
+}
+
+/// `{"build":R}`, or with quiet generations since `R`:
+/// `{"build":R,"latest":G,"paths":{"/tulosta/":G}}`. A tab whose page came from
+/// generation `g` reloads when `g` is older than `build` or than its path's entry
+/// (it missed a reload), or newer than `latest` (the server was restarted).
+fn hello_json(st: &State) -> String {
+    if st.latest == st.build && st.updated.is_empty() {
+        return format!("{{\"build\":{}}}", st.build);
+    }
+    serde_json::json!({ "build": st.build, "latest": st.latest, "paths": st.updated }).to_string()
 }
 
 fn broadcast(st: &mut State, msg: Arc<str>) {
@@ -236,5 +270,26 @@ mod tests {
         let text = got();
         assert!(text.starts_with("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream"), "{text}");
         assert!(text.contains("event: hello\ndata: {\"build\":0}\n\nevent: build-error\ndata: {\"errors\":[{"), "{text}");
+    }
+
+    #[test]
+    fn quiet_generations_reach_only_their_pages_and_late_tabs_learn_of_them() {
+        let hub = Hub::new();
+        hub.reload(4);
+        let early = Browser::default();
+        assert!(hub.subscribe(early.clone()));
+        hub.update(5, &["/haku/".into(), "/tulosta/".into()]);
+        let got = || String::from_utf8(early.0.lock().unwrap().clone()).unwrap();
+        wait_for(|| got().contains("event: update\ndata: {\"build\":5,\"paths\":[\"/haku/\",\"/tulosta/\"]}"));
+        assert!(!got().contains("event: reload"), "{}", got());
+        let late = Browser::default();
+        assert!(hub.subscribe(late.clone()));
+        let hello = r#"event: hello
+data: {"build":4,"latest":5,"paths":{"/haku/":5,"/tulosta/":5}}"#;
+        wait_for(|| String::from_utf8(late.0.lock().unwrap().clone()).unwrap().contains(hello));
+        hub.reload(6);
+        let again = Browser::default();
+        assert!(hub.subscribe(again.clone()));
+        wait_for(|| String::from_utf8(again.0.lock().unwrap().clone()).unwrap().contains("event: hello\ndata: {\"build\":6}\n"));
     }
 }

@@ -1,7 +1,8 @@
 //! Watching the sources: `content/`, `themes/` and the configuration file,
 //! never the output or anything else in the site root.
 //!
-//! [`Watcher::next_batch`] blocks until a relevant file changes, then keeps
+//! [`Watcher::next_batch`] blocks until a relevant file changes (and
+//! [`Watcher::try_batch`] looks without waiting), then keeps
 //! collecting until the events pause for [`QUIET`] (at most [`LONGEST`]), so an
 //! editor's save — often a temp file, a rename and a metadata change within a
 //! millisecond or two — becomes one rebuild. Editor swap, backup and temp files
@@ -11,7 +12,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use notify::event::{EventKind, MetadataKind, ModifyKind};
@@ -127,11 +128,36 @@ impl Watcher {
         }
         let mut changed = BTreeSet::new();
         loop {
-            let event = self.rx.recv().map_err(|_| WatchError { message: "muutosten seuranta pysähtyi".into(), fatal: true })?;
+            let event = self.rx.recv().map_err(|_| stopped())?;
             if self.take(event, &mut changed)? {
                 break;
             }
         }
+        self.rest_of_burst(changed)
+    }
+
+    /// Like [`Watcher::next_batch`] but without waiting: `None` when nothing
+    /// relevant has happened since the last batch.
+    pub fn try_batch(&mut self) -> Result<Option<BTreeSet<PathBuf>>, WatchError> {
+        if let Some(p) = self.pending.take() {
+            return Err(p);
+        }
+        let mut changed = BTreeSet::new();
+        loop {
+            match self.rx.try_recv() {
+                Ok(event) => {
+                    if self.take(event, &mut changed)? {
+                        return self.rest_of_burst(changed).map(Some);
+                    }
+                }
+                Err(TryRecvError::Empty) => return Ok(None),
+                Err(TryRecvError::Disconnected) => return Err(stopped()),
+            }
+        }
+    }
+
+    /// Collects the burst that began with `changed` until it pauses.
+    fn rest_of_burst(&mut self, mut changed: BTreeSet<PathBuf>) -> Result<BTreeSet<PathBuf>, WatchError> {
         let started = Instant::now();
         let mut last = started;
         loop {
@@ -148,6 +174,10 @@ impl Watcher {
         self.pending = self.ensure_watches(&changed).err();
         Ok(changed)
     }
+}
+
+fn stopped() -> WatchError {
+    WatchError { message: "muutosten seuranta pysähtyi".into(), fatal: true }
 }
 
 #[cfg(test)]
@@ -204,5 +234,16 @@ mod tests {
         let batch = w.next_batch().unwrap();
         let want: BTreeSet<PathBuf> = ["content/a.md", "content/b.md"].iter().map(PathBuf::from).collect();
         assert_eq!(batch, want);
+        assert_eq!(w.try_batch().unwrap(), None);
+        std::fs::write(root.join("content/c.md"), "4").unwrap();
+        let end = Instant::now() + Duration::from_secs(5);
+        let batch = loop {
+            if let Some(b) = w.try_batch().unwrap() {
+                break b;
+            }
+            assert!(Instant::now() < end, "no batch");
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert_eq!(batch, [PathBuf::from("content/c.md")].into_iter().collect());
     }
 }

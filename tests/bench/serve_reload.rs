@@ -6,8 +6,10 @@
 //! release binary with `serve --port 0`, listens to the event stream like a
 //! browser, and then, for each run, appends a line to one page and measures
 //! from just before the write to (a) the `reload` event and (b) the page
-//! fetched with the new line in it. A second series edits the page's title,
-//! which takes the full-rebuild path. Prints median, min and max.
+//! fetched with the new line in it, and (c) the quiet `update` event that
+//! follows a body edit once the search index and the print page are rebuilt.
+//! A second series edits the page's title, which takes the full-rebuild path.
+//! Prints median, min and max.
 //!
 //! Run with `tests/bench/serve-reload.sh [runs] [pages]` (a `cargo bench`
 //! target with `harness = false`; not a timed test).
@@ -203,11 +205,21 @@ fn stats(name: &str, mut ms: Vec<f64>) {
     println!("{name}: mediaani {median:.1} ms, pienin {:.1} ms, suurin {:.1} ms ({} ajoa)", ms[0], ms[ms.len() - 1], ms.len());
 }
 
-/// One series: `edit(i)` writes the file; returns (to reload event, to fetched page) in ms.
-fn series(server: &Server, page_url: &str, runs: usize, edit: &dyn Fn(usize) -> String) -> (Vec<f64>, Vec<f64>) {
+/// Times of one series in ms: to the reload event, to the fetched page and,
+/// for body edits, to the quiet update of the search index and print page.
+#[derive(Default)]
+struct Series {
+    event: Vec<f64>,
+    page: Vec<f64>,
+    update: Vec<f64>,
+}
+
+/// One series: `edit(i)` writes the file; `update` waits for the follow-up generation too.
+fn series(server: &Server, page_url: &str, runs: usize, update: bool, edit: &dyn Fn(usize) -> String) -> Series {
     let mut stream = events(server.addr);
     wait_event(&mut stream, "hello");
-    let (mut to_event, mut to_page) = (Vec::new(), Vec::new());
+    let mut out = Series::default();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     for i in 0..=runs {
         std::thread::sleep(Duration::from_millis(300));
         let started = Instant::now();
@@ -217,23 +229,31 @@ fn series(server: &Server, page_url: &str, runs: usize, edit: &dyn Fn(usize) -> 
         let body = get(server.addr, page_url);
         let page = started.elapsed();
         assert!(body.contains(&marker), "the page does not show {marker:?}");
+        let follow = update.then(|| {
+            wait_event(&mut stream, "update");
+            started.elapsed()
+        });
         if i > 0 {
             // Run 0 warms up caches and is not counted.
-            to_event.push(event.as_secs_f64() * 1000.0);
-            to_page.push(page.as_secs_f64() * 1000.0);
+            out.event.push(ms(event));
+            out.page.push(ms(page));
+            out.update.extend(follow.map(ms));
         }
     }
-    (to_event, to_page)
+    out
 }
 
 fn main() {
     let nums: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let runs = nums.first().copied().unwrap_or(11).max(1);
     let pages = nums.get(1).copied().unwrap_or(1000).max(10);
+    // `SERVE_BENCH_DIR=path` generates the site there and keeps it (to look at or build).
+    let kept = std::env::var_os("SERVE_BENCH_DIR").map(std::path::PathBuf::from);
     let dir = tempfile::tempdir().expect("temp dir");
-    let edited = generate(dir.path(), pages);
-    let file = dir.path().join("content").join(&edited);
-    let (server, first_build) = start(dir.path());
+    let root = kept.as_deref().unwrap_or(dir.path());
+    let edited = generate(root, pages);
+    let file = root.join("content").join(&edited);
+    let (server, first_build) = start(root);
     println!("sivusto: {pages} sivua; ensimmäinen rakennus: {first_build}");
     let url = format!("/{}/", edited.trim_end_matches(".md"));
 
@@ -244,12 +264,18 @@ fn main() {
         writeln!(f, "\n{marker}").expect("append");
         marker
     };
-    let (event, page) = series(&server, &url, runs, &body_edit);
+    let body = series(&server, &url, runs, true, &body_edit);
+    // The terminal line of the last update comes just after its event.
+    std::thread::sleep(Duration::from_millis(200));
     let fast: Vec<String> = server.lines.try_iter().filter(|l| l.starts_with("rakennettu")).collect();
-    println!("tekstin muokkaus (vain muokattu sivu rakennetaan):");
-    stats("  tallennus → reload-tapahtuma", event);
-    stats("  tallennus → päivitetty sivu haettu", page);
-    println!("  palvelimen oma ilmoitus viimeksi: {}", fast.last().map_or("-", String::as_str));
+    println!("tekstin muokkaus (muokattu sivu ensin, haku ja tulostussivu perässä):");
+    stats("  tallennus → reload-tapahtuma", body.event);
+    stats("  tallennus → päivitetty sivu haettu", body.page);
+    stats("  tallennus → haku ja tulostussivu valmiit (update)", body.update);
+    println!("  palvelimen omat ilmoitukset viimeksi:");
+    for line in fast.iter().skip(fast.len().saturating_sub(2)) {
+        println!("    {line}");
+    }
 
     let title_edit = |i: usize| {
         let marker = format!("Otsikko {i}");
@@ -257,10 +283,10 @@ fn main() {
         std::fs::write(&file, text).expect("write page");
         marker
     };
-    let (event, page) = series(&server, &url, runs, &title_edit);
+    let title = series(&server, &url, runs, false, &title_edit);
     let full: Vec<String> = server.lines.try_iter().filter(|l| l.starts_with("rakennettu")).collect();
     println!("otsikon muokkaus (koko sivusto rakennetaan):");
-    stats("  tallennus → reload-tapahtuma", event);
-    stats("  tallennus → päivitetty sivu haettu", page);
+    stats("  tallennus → reload-tapahtuma", title.event);
+    stats("  tallennus → päivitetty sivu haettu", title.page);
     println!("  palvelimen oma ilmoitus viimeksi: {}", full.last().map_or("-", String::as_str));
 }

@@ -42,7 +42,7 @@ class EventSource {
   addEventListener(t, f) { (this.listeners[t] = this.listeners[t] || []).push(f); }
   fire(t, data) { (this.listeners[t] || []).forEach((f) => f({ data })); }
 }
-const sandbox = { document, EventSource, location: { reload: () => { reloads += 1; } }, JSON, Object, String };
+const sandbox = { document, EventSource, location: { pathname: "/luvut/a/", reload: () => { reloads += 1; } }, JSON, Object, String };
 vm.runInNewContext(fs.readFileSync(process.argv[2], "utf8"), sandbox);
 
 assert.strictEqual(source.url, "/__handbook/events");
@@ -71,8 +71,20 @@ docListeners.keydown.forEach((f) => f({ key: "Escape" }));
 assert.strictEqual(document.getElementById("handbook-virheet"), null, "Escape closes the overlay");
 assert.strictEqual(document.activeElement, page, "focus returns where it was");
 
+// Quiet generations (search index, print page) reload only the pages they name.
+source.fire("update", '{"build":4,"paths":["/haku/","/tulosta/"]}');
+assert.strictEqual(reloads, 0, "an update of other pages must not reload");
+source.fire("hello", '{"build":3,"latest":4,"paths":{"/tulosta/":4}}');
+assert.strictEqual(reloads, 0, "a quiet generation of other pages must not reload on reconnect");
+source.fire("update", '{"build":4,"paths":["/luvut/a/"]}');
+assert.strictEqual(reloads, 1, "an update of this page reloads");
+source.fire("hello", '{"build":3,"latest":4,"paths":{"/luvut/a/":4}}');
+assert.strictEqual(reloads, 2, "a missed update of this page reloads on reconnect");
+source.fire("hello", '{"build":2}');
+assert.strictEqual(reloads, 3, "a restarted server (older build) reloads");
+
 source.fire("reload", '{"build":4}');
-assert.strictEqual(reloads, 1);
+assert.strictEqual(reloads, 4);
 source.fire("hello", '{"build":5}');
-assert.strictEqual(reloads, 2, "a missed rebuild reloads on reconnect");
+assert.strictEqual(reloads, 5, "a missed rebuild reloads on reconnect");
 console.log("reload.js: ok");
