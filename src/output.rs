@@ -100,7 +100,7 @@ impl Sink for NullSink {
     }
 
     fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
-        safe_rel(rel)?;
+        claim(&self.claims, rel)?;
         fill(&mut io::sink())
     }
 }
@@ -264,7 +264,7 @@ impl Sink for Staging {
 
     fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
         use std::io::Write as _;
-        let path = self.dir.join(safe_rel(rel)?);
+        let path = self.dir.join(claim(&self.claims, rel)?);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }

@@ -1,0 +1,378 @@
+//! The rendering pass. [`Site::render_pages`] sweeps over the pages once:
+//! each page's Markdown is rendered, put through its template, written, and
+//! adapted into the print page in reading order, a batch at a time, so no
+//! page's HTML outlives its batch (a 10,000-page site never holds them all).
+//! Checks that need every page — anchors, front-matter references — follow.
+//! [`Site::render_rest`] then writes everything that lists pages (sections,
+//! topics, feeds, the statement) and the search index. `serve` renders single
+//! pages through the entry points at the end.
+
+use rayon::prelude::*;
+use tera::Context;
+
+use super::print::{chapter_anchor, print_error, PRINT_PATH};
+use super::writer::{index_file, Writer, CONTENT_MARKER};
+use super::{table_label, Clock, Report, Site};
+use crate::changes::ChangeSet;
+use crate::content::front_matter::{LinkTarget, PageKind};
+use crate::content::library::ROOT;
+use crate::content::PageId;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::links::LinkResolver;
+use crate::markdown::{self, RenderOptions, Rendered, Source};
+use crate::output::Sink;
+use crate::render::views::Views;
+use crate::render::Renderer;
+
+/// Pages rendered per batch of the pass: enough to keep every core busy,
+/// few enough that their HTML is a small part of the memory.
+const BATCH: usize = 256;
+
+/// What [`Site::render_pages`] leaves for [`Site::render_rest`]: every page's
+/// and section's Markdown without its HTML (tables of contents, anchors,
+/// section texts for search), the proposal's changes and the compiled theme.
+pub struct PagesDone {
+    pages_md: Vec<Rendered>,
+    sections_md: Vec<Rendered>,
+    changes: ChangeSet,
+    renderer: Renderer,
+    warnings: Diagnostics,
+    clock: Clock,
+}
+
+impl Site {
+    /// Renders the whole site into `sink`.
+    pub fn render(&self, sink: &dyn Sink) -> Result<Report, Diagnostics> {
+        let done = self.render_pages(sink)?;
+        self.render_rest(done, sink)
+    }
+
+    /// Renders and writes every page and the print page, then checks links,
+    /// anchors and front-matter references. Nothing after this reads a page's
+    /// source (so a build may release them: `Library::release_sources`).
+    pub fn render_pages(&self, sink: &dyn Sink) -> Result<PagesDone, Diagnostics> {
+        let mut clock = Clock::new();
+        let (changes, mut diags) = self.changes();
+        let renderer = match Renderer::new(&self.theme, &self.config, &self.shared(&self.views(&changes), &changes)) {
+            Ok(r) => r,
+            Err(d) => {
+                // The theme's problems and the content's, reported together.
+                diags.extend(d);
+                let (pages_md, sections_md) = self.markdown(table_label(&self.config));
+                diags.extend(self.checks(&pages_md, &sections_md));
+                return Err(diags);
+            }
+        };
+        let resolver = self.resolver();
+        let sections_md = self.markdown_sections(table_label(&self.config));
+        let mut pages_md = vec![Rendered::default(); self.lib.pages.len()];
+        let mut results: Vec<Result<(), Diagnostic>> = Vec::new();
+        {
+            let views = self.views(&changes);
+            let writer = Writer::new(sink, &renderer, &views);
+            // Chapters in reading order first (they make up the print page), then the rest.
+            let chapters = self.lib.reading_order.len();
+            let mut order = self.lib.reading_order.clone();
+            let mut in_order = vec![false; self.lib.pages.len()];
+            order.iter().for_each(|id| in_order[id.0] = true);
+            order.extend(self.lib.pages.iter().map(|p| p.id).filter(|id| !in_order[id.0]));
+            match self.print_shell(&writer) {
+                Ok(shell) => {
+                    let written = writer.sink.write_stream(&index_file(PRINT_PATH), &mut |out| {
+                        for (b, batch) in order.chunks(BATCH).enumerate() {
+                            let done = self.page_batch(&views, &writer, &resolver, batch, b * BATCH, chapters);
+                            for (k, (id, (md, result, print))) in batch.iter().zip(done).enumerate() {
+                                if b * BATCH + k < chapters {
+                                    shell.chapter(out, b * BATCH + k, &print)?;
+                                }
+                                pages_md[id.0] = md;
+                                results.push(result);
+                            }
+                        }
+                        shell.finish(out)
+                    });
+                    results.push(written.map_err(|e| print_error(&e)));
+                }
+                Err(d) => results.push(Err(d)),
+            }
+        }
+        clock.lap("pages");
+        diags.extend(results.into_iter().filter_map(Result::err).collect());
+        diags.extend(self.checks(&pages_md, &sections_md));
+        clock.lap("checks");
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(PagesDone { pages_md, sections_md, changes, renderer, warnings: diags, clock })
+    }
+
+    /// One batch of the pass: each page's Markdown (its HTML dropped once
+    /// written), the result of writing it, and, for a chapter, its HTML as
+    /// the print page shows it. `first` is the batch's place in `order`.
+    fn page_batch(
+        &self,
+        views: &Views,
+        writer: &Writer,
+        resolver: &LinkResolver,
+        batch: &[PageId],
+        first: usize,
+        chapters: usize,
+    ) -> Vec<(Rendered, Result<(), Diagnostic>, String)> {
+        // One template context per worker, refilled for each page: the shared
+        // values (site, strings, navigation) are not copied for every page.
+        batch
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || writer.renderer.context(),
+                |ctx, (k, id)| {
+                    let mut md = self.page_markdown_with(resolver, *id);
+                    let result = self.page_html(views, writer, ctx, *id, &md);
+                    let mut print = String::new();
+                    if first + k < chapters {
+                        crate::render::print::adapt_into(&md.html, &chapter_anchor(self, *id), &mut print);
+                    }
+                    md.html = String::new();
+                    (md, result, print)
+                },
+            )
+            .collect()
+    }
+
+    /// Everything rendered Markdown is checked for once every page is rendered.
+    fn checks(&self, pages_md: &[Rendered], sections_md: &[Rendered]) -> Diagnostics {
+        let mut diags: Diagnostics = pages_md.iter().chain(sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
+        diags.extend(self.check_front_links());
+        diags.extend(crate::check::anchors(&self.lib, pages_md, sections_md));
+        diags
+    }
+
+    /// Section pages, topics, feeds and redirects, the statement, the changes
+    /// page of a preview, static files, and search: what lists other pages.
+    pub fn render_rest(&self, done: PagesDone, sink: &dyn Sink) -> Result<Report, Diagnostics> {
+        let PagesDone { pages_md, sections_md, changes, renderer, warnings: mut diags, mut clock } = done;
+        let views = self.views(&changes);
+        let writer = Writer::new(sink, &renderer, &views);
+        let mut results = Vec::new();
+        for s in &self.lib.sections {
+            let view = views.section(s.id, &sections_md[s.id.0]);
+            let template = s.front.template.clone().unwrap_or_else(|| {
+                if s.id == ROOT {
+                    "home.html"
+                } else if view.is_models {
+                    "catalogue.html"
+                } else {
+                    "section.html"
+                }
+                .into()
+            });
+            let mut ctx = renderer.context();
+            ctx.insert("current_url", &view.url);
+            ctx.insert("current_section", &self.top_section_url(&views, s.id));
+            ctx.insert("section", &view);
+            if s.id == ROOT {
+                let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
+                let models: Vec<_> = self.lib.models.iter().map(|p| views.summary(*p)).collect();
+                ctx.insert("chapters", &chapters);
+                ctx.insert("models", &models);
+            }
+            results.push(writer.html(&template, &mut ctx, &s.path));
+        }
+        clock.lap("sections");
+        results.extend(self.render_topics(&views, &writer));
+        clock.lap("topics");
+        results.push(self.render_extras(&views, &writer));
+        results.push(self.render_statement(&writer));
+        if self.preview.is_some() {
+            let mut ctx = renderer.context();
+            let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
+            ctx.insert("changes", &list);
+            ctx.insert("unknown", &changes.unknown);
+            results.push(writer.html("changes.html", &mut ctx, "/muutokset/"));
+        }
+        clock.lap("extras");
+        results.push(self.copy_files(sink));
+        clock.lap("static");
+        results.push(self.write_search(&views, &writer, &pages_md, &sections_md));
+        clock.lap("search");
+        diags.extend(results.into_iter().filter_map(Result::err).collect());
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0, phases: clock.laps })
+    }
+
+    /// Renders the Markdown of every page and section, in parallel.
+    pub(super) fn markdown(&self, table_label: &str) -> (Vec<Rendered>, Vec<Rendered>) {
+        let opts = RenderOptions { table_label, heading_offset: 0, trusted_html: self.config.trusted_html };
+        let resolver = self.resolver();
+        let pages = self
+            .lib
+            .pages
+            .par_iter()
+            .map(|p| {
+                let display = p.source.display();
+                let offset = u8::from(p.kind == PageKind::Model);
+                markdown::render(
+                    &Source { display: &display, rel: &p.source.rel, file_text: &p.text, body_offset: p.body_offset },
+                    &resolver,
+                    RenderOptions { heading_offset: offset, ..opts },
+                )
+            })
+            .collect();
+        (pages, self.markdown_sections(table_label))
+    }
+
+    /// Renders the Markdown of every section's `_index.md`.
+    pub(super) fn markdown_sections(&self, table_label: &str) -> Vec<Rendered> {
+        let opts = RenderOptions { table_label, heading_offset: 0, trusted_html: self.config.trusted_html };
+        let resolver = self.resolver();
+        self.lib
+            .sections
+            .par_iter()
+            .map(|s| match &s.source {
+                Some(src) => {
+                    let display = src.display();
+                    markdown::render(
+                        &Source { display: &display, rel: &src.rel, file_text: &s.text, body_offset: s.body_offset },
+                        &resolver,
+                        opts,
+                    )
+                }
+                None => Rendered::default(),
+            })
+            .collect()
+    }
+
+    /// Front-matter references (cover images, `file:` links, memos) must resolve.
+    /// A memo is a URL or, like `links[].file`, a file or page next to the card.
+    pub(super) fn check_front_links(&self) -> Diagnostics {
+        let resolver = self.resolver();
+        let mut diags = Diagnostics::new();
+        for p in &self.lib.pages {
+            let m = &p.front.model;
+            let mut refs: Vec<(&str, usize, usize)> = Vec::new();
+            if let Some(c) = &m.cover {
+                refs.push((&c.image, c.line, c.col));
+            }
+            for l in &m.links {
+                if let LinkTarget::File(f) = &l.target {
+                    refs.push((f, l.value_line, l.value_col));
+                }
+            }
+            refs.extend(m.meetings.iter().filter_map(|x| Some((x.memo.as_deref()?, x.memo_line, x.memo_col))));
+            for (href, line, col) in refs {
+                if let Err(un) = resolver.resolve(&p.source.rel, href) {
+                    let dir = p.source.rel.rsplit_once('/').map_or("", |(d, _)| d);
+                    if crate::markdown::links::join(dir, href).is_none() {
+                        diags.push(
+                            Diagnostic::error(
+                                p.source.display(),
+                                line,
+                                col,
+                                format!("polku `{href}` johtaa kansion `content/` ulkopuolelle"),
+                            )
+                            .with_help("viittaa tiedostoon tai sivuun kansiossa `content/`, esim. `liitteet/muistio.pdf` tai `../luku.md`")
+                            .with_source(&p.text),
+                        );
+                        continue;
+                    }
+                    diags.push(
+                        Diagnostic::error(p.source.display(), line, col, un.message("tiedostoa")).with_help(un.help()).with_source(&p.text),
+                    );
+                }
+            }
+        }
+        diags
+    }
+
+    /// The Markdown of one page, rendered with `resolver`.
+    fn page_markdown_with(&self, resolver: &LinkResolver, id: PageId) -> Rendered {
+        let p = self.lib.page(id);
+        let display = p.source.display();
+        let opts = RenderOptions {
+            table_label: table_label(&self.config),
+            heading_offset: u8::from(p.kind == PageKind::Model),
+            trusted_html: self.config.trusted_html,
+        };
+        markdown::render(&Source { display: &display, rel: &p.source.rel, file_text: &p.text, body_offset: p.body_offset }, resolver, opts)
+    }
+
+    /// One page's HTML; its body is spliced in past Tera (see `Writer::html_around`).
+    pub(super) fn page_html(&self, views: &Views, writer: &Writer, ctx: &mut Context, id: PageId, md: &Rendered) -> Result<(), Diagnostic> {
+        let p = self.lib.page(id);
+        let view = views.page(id, CONTENT_MARKER, &md.toc);
+        let template = p.front.template.clone().unwrap_or_else(|| match p.kind {
+            PageKind::Chapter => "chapter.html".into(),
+            PageKind::Model => "model.html".into(),
+        });
+        ctx.insert("current_url", &view.url);
+        ctx.insert("current_section", &self.top_section_url(views, p.section));
+        ctx.insert("page", &view);
+        writer.html_around(&template, ctx, &p.path, &md.html)
+    }
+
+    /// The compiled theme with the context every page shares, as [`Site::render`] uses it.
+    pub fn renderer(&self) -> Result<Renderer, Diagnostics> {
+        let (changes, _) = self.changes();
+        Renderer::new(&self.theme, &self.config, &self.shared(&self.views(&changes), &changes))
+    }
+
+    /// The Markdown of one page exactly as [`Site::render`] makes it (for `serve`).
+    pub fn page_markdown(&self, id: PageId) -> Rendered {
+        self.page_markdown_with(&self.resolver(), id)
+    }
+
+    /// For `serve` after edits that changed only page bodies (front matter
+    /// byte-identical): re-checks every anchor, as [`Site::render`] does, and
+    /// re-renders the `changed` pages. `pages` and `sections` hold every page's
+    /// and section's current Markdown. What reads every body — the print page
+    /// and the search index — is left to [`Site::render_print_and_search`].
+    pub fn render_bodies(
+        &self,
+        renderer: &Renderer,
+        pages: &[Rendered],
+        sections: &[Rendered],
+        changed: &[PageId],
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostics> {
+        let mut diags = crate::check::anchors(&self.lib, pages, sections);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let (changes, _) = self.changes();
+        let views = self.views(&changes);
+        let writer = Writer::new(sink, renderer, &views);
+        let results: Vec<Result<(), Diagnostic>> =
+            changed.par_iter().map_init(|| renderer.context(), |ctx, id| self.page_html(&views, &writer, ctx, *id, &pages[id.0])).collect();
+        diags.extend(results.into_iter().filter_map(Result::err).collect());
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    /// For `serve`, after [`Site::render_bodies`]: the files that read every
+    /// page's body — the accessibility statement and print page, the search
+    /// page and its index — exactly as [`Site::render`] writes them.
+    pub fn render_print_and_search(
+        &self,
+        renderer: &Renderer,
+        pages: &[Rendered],
+        sections: &[Rendered],
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostics> {
+        let (changes, _) = self.changes();
+        let views = self.views(&changes);
+        let writer = Writer::new(sink, renderer, &views);
+        let results = [
+            self.render_statement(&writer).and_then(|()| self.render_print(&writer, &|id| pages[id.0].html.as_str())),
+            self.write_search(&views, &writer, pages, sections),
+        ];
+        let diags: Diagnostics = results.into_iter().filter_map(Result::err).collect();
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+}

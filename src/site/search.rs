@@ -1,0 +1,54 @@
+//! Search as the site builds it: what is indexed (pages and section pages,
+//! from their rendered Markdown), the tantivy index, and its static export
+//! with the search page.
+
+use super::{table_label, writer::Writer, Site};
+use crate::content;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+use crate::render::views::Views;
+
+impl Site {
+    /// What search indexes: pages and section pages, from their rendered Markdown.
+    pub fn search_inputs<'a>(&'a self, pages_md: &'a [Rendered], sections_md: &'a [Rendered]) -> Vec<crate::search::input::Input<'a>> {
+        let url = |p: &str| format!("{}{}", self.config.base_path(), p);
+        let phase = |id: &str| self.config.phase_label(id).map(str::to_string);
+        crate::search::input::inputs(&self.lib, pages_md, sections_md, &url, &phase)
+    }
+
+    /// The tantivy index of `inputs`, as built for the site.
+    pub fn search_index(
+        &self,
+        inputs: &[crate::search::input::Input],
+        keep: crate::search::engine::KeepText,
+    ) -> Result<crate::search::SearchIndex, Diagnostic> {
+        crate::search::SearchIndex::build(inputs, keep).map_err(|e| {
+            Diagnostic::error(content::CONTENT_DIR, 0, 0, format!("hakemistoa ei voitu rakentaa: {e}"))
+                .with_help("ilmoita tästä ohjelman kehittäjille")
+        })
+    }
+
+    /// Renders the Markdown of every page and section (for `handbook search`,
+    /// and for `serve`, which keeps both to re-check anchors after an edit).
+    pub fn rendered(&self) -> (Vec<Rendered>, Vec<Rendered>) {
+        self.markdown(table_label(&self.config))
+    }
+
+    /// The search page and the static index under `haku/`, entry file last.
+    pub(super) fn write_search(
+        &self,
+        views: &Views,
+        writer: &Writer,
+        pages_md: &[Rendered],
+        sections_md: &[Rendered],
+    ) -> Result<(), Diagnostic> {
+        let inputs = self.search_inputs(pages_md, sections_md);
+        // The export reads the texts from `inputs`: the index need not copy them.
+        let index = self.search_index(&inputs, crate::search::engine::KeepText::Nothing)?;
+        crate::search::export::write(&index, &inputs, writer.sink)
+            .map_err(|e| Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e))))?;
+        let mut ctx = writer.renderer.context();
+        ctx.insert("index_url", &views.url("/haku/hakemisto.json"));
+        writer.html("search.html", &mut ctx, "/haku/")
+    }
+}
