@@ -122,17 +122,12 @@ fn export_is_lazy_hashed_and_entry_last() {
     }
     let facets = entry["facets"].as_str().unwrap();
     assert!(facets.contains(&handbook::search::export::hash(&std::fs::read(haku.join(facets)).unwrap())));
-    // Numbered chunks carry the hash of their kind: every one the entry implies exists.
-    let meta = entry["meta"]["hash"].as_str().unwrap();
+    // Result chunks carry the hash of them all: every one the entry implies exists.
     let texts = entry["texts"]["hash"].as_str().unwrap();
-    assert!(names.iter().any(|n| n == &format!("m-0-{meta}.json")) && names.iter().any(|n| n == &format!("x-0-{texts}.bin")), "{names:?}");
-    // A one-word query needs the entry, one term shard, the facets, one page and one text chunk.
+    assert!(names.iter().any(|n| n == &format!("x-0-{texts}.bin")), "{names:?}");
+    // A one-word query needs the entry, one term shard, the facets and one result chunk.
     let terms = entry["terms"].as_array().unwrap();
-    let first_query = size("hakemisto.json")
-        + size(terms[0][1].as_str().unwrap())
-        + size(facets)
-        + size(&format!("m-0-{meta}.json"))
-        + size(&format!("x-0-{texts}.bin"));
+    let first_query = size("hakemisto.json") + size(terms[0][1].as_str().unwrap()) + size(facets) + size(&format!("x-0-{texts}.bin"));
     assert!(first_query * 2 < total, "first query fetches {first_query} of {total} bytes");
     assert_eq!(entry["pages"], 13, "ten pages and three section pages with text");
 }

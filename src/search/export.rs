@@ -10,9 +10,9 @@
 //!   term's highest;
 //! - for the fallbacks of `expand` only: compound tails `r-*.bin` (terms
 //!   reversed, with their document frequency) and typing-error keys `k-*.bin`;
-//! - page chunks `m-*.json` (title, URL, section, description) and section
-//!   text chunks `x-*.bin` (full text, for excerpts anywhere in a section,
-//!   gzip-compressed), fetched for the results shown;
+//! - result chunks `x-*.bin` (gzip-compressed JSON): for a run of sections,
+//!   each one's full text (for excerpts anywhere in it) and the title, URL,
+//!   section and description of their pages; fetched for the results shown;
 //! - `f-*.json`: for each filter value, the pages that have it, as a bitmap.
 //!
 //! Shards are cut by size, never inside a term. Binary layout: unsigned
@@ -33,12 +33,11 @@ use super::analyze::MIN_PART;
 use super::engine::SearchIndex;
 use super::expand::{self, COMPOUND_REST, TYPO_STEM};
 use super::input::Input;
+use crate::markdown::TextSection;
 use crate::output::Sink;
 
 /// Bytes after which a term, tail or key shard is closed.
 pub const SHARD_BYTES: usize = 24 * 1024;
-/// Pages per page chunk.
-pub const PAGE_CHUNK: usize = 32;
 /// Text bytes after which a text chunk is closed (before compression).
 pub const TEXT_BYTES: usize = 32 * 1024;
 /// Filter groups, in the order the search page shows them.
@@ -199,30 +198,11 @@ fn key_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
     shards.finish()
 }
 
-/// Numbered JSON chunks named by the hash of them all.
-fn chunks(kind: &str, rows: Vec<Vec<u8>>, sink: &dyn Sink) -> io::Result<String> {
-    let all = hash(&rows.par_iter().map(|r| hash(r)).collect::<String>().into_bytes());
-    rows.par_iter().enumerate().try_for_each(|(i, raw)| sink.write(&format!("haku/{kind}-{i}-{all}.json"), raw))?;
-    Ok(all)
-}
-
-/// Page chunks: `[title, url, section, description]` per page.
-fn page_chunks(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
-    let rows: Vec<Vec<u8>> = index
-        .pages
-        .chunks(PAGE_CHUNK)
-        .map(|c| {
-            let rows: Vec<Value> = c.iter().map(|p| json!([p.title, p.url, p.section, p.description])).collect();
-            serde_json::to_vec(&rows)
-        })
-        .collect::<Result<_, _>>()?;
-    let all = chunks("m", rows, sink)?;
-    Ok(json!({ "size": PAGE_CHUNK, "hash": all }))
-}
-
-/// Text chunks: `[anchor, heading, text]` per section, cut by size.
+/// Result chunks, cut by size: `{"p": {page: [title, url, section,
+/// description]}, "d": [[anchor, heading, text], ...]}` for a run of
+/// sections and the pages they belong to.
 fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
-    let docs: Vec<_> = inputs.iter().flat_map(|p| p.sections.iter()).collect();
+    let docs: Vec<(usize, &TextSection)> = inputs.iter().enumerate().flat_map(|(i, p)| p.sections.iter().map(move |s| (i, s))).collect();
     let mut starts = Vec::new();
     let mut bytes = TEXT_BYTES;
     for (i, d) in docs.iter().enumerate() {
@@ -230,7 +210,7 @@ fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
             starts.push(i);
             bytes = 0;
         }
-        bytes += d.text.len() + d.heading.len() + d.anchor.len();
+        bytes += d.1.text.len() + d.1.heading.len() + d.1.anchor.len();
     }
     let ends: Vec<usize> = starts.iter().skip(1).copied().chain([docs.len()]).collect();
     let ranges: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
@@ -240,8 +220,10 @@ fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
         .par_iter()
         .map(|(s, e)| {
             let mut bytes = Vec::new();
-            for d in &docs[*s..*e] {
-                for part in [&d.anchor, &d.heading, &d.text] {
+            for (page, d) in &docs[*s..*e] {
+                let m = &inputs[*page].meta;
+                let description = m.description.as_deref().unwrap_or_default();
+                for part in [&d.anchor, &d.heading, &d.text, &m.title, &m.url, &m.section, description] {
                     bytes.extend_from_slice(part.as_bytes());
                     bytes.push(0);
                 }
@@ -251,8 +233,14 @@ fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
         .collect();
     let all = hash(hashes.concat().as_bytes());
     ranges.par_iter().enumerate().try_for_each(|(i, (s, e))| {
-        let rows: Vec<Value> = docs[*s..*e].iter().map(|d| json!([d.anchor, d.heading, d.text])).collect();
-        sink.write(&format!("haku/x-{i}-{all}.bin"), &gzip(&serde_json::to_vec(&rows)?)?)
+        let mut pages = serde_json::Map::new();
+        let mut rows = Vec::with_capacity(e - s);
+        for (page, d) in &docs[*s..*e] {
+            let m = &inputs[*page].meta;
+            pages.entry(page.to_string()).or_insert_with(|| json!([m.title, m.url, m.section, m.description]));
+            rows.push(json!([d.anchor, d.heading, d.text]));
+        }
+        sink.write(&format!("haku/x-{i}-{all}.bin"), &gzip(&serde_json::to_vec(&json!({ "p": pages, "d": rows }))?)?)
     })?;
     let mut deltas = Vec::new();
     let mut last = 0;
@@ -313,7 +301,6 @@ pub fn write(index: &SearchIndex, inputs: &[Input], sink: &dyn Sink) -> io::Resu
         "terms": term_shards(index, sink)?,
         "tails": tail_shards(index, sink)?,
         "keys": key_shards(index, sink)?,
-        "meta": page_chunks(index, sink)?,
         "texts": text_chunks(inputs, sink)?,
         "facets": facets(index, sink)?,
         "groups": GROUPS,

@@ -34,7 +34,7 @@ import json, statistics, sys
 name, ob, of, pb, pf, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), json.load(open(sys.argv[6]))
 med = lambda k: statistics.median(r[k]["bytes"] for r in rows)
 first = lambda k: rows[0][k]["bytes"]
-hits = lambda k: sum(1 for r in rows if r[k]["hit"]), sum(1 for r in rows if r[k]["hit"] is not None)
+hits = lambda k: (sum(1 for r in rows if r[k]["hit"]), sum(1 for r in rows if r[k]["hit"] is not None))
 print(f"\n### {name}\n")
 print("| | this search | Pagefind |\n|---|---|---|")
 print(f"| total index | {ob/1e6:.2f} MB in {of} files | {pb/1e6:.2f} MB in {pf} files |")

@@ -2,9 +2,9 @@
  * Analyses the query exactly as the index was built (lower case, Snowball
  * Finnish stem from haku-stem.js, ä→a ö→o å→a), expands each word by the
  * rules of src/search/expand.rs, fetches only the shards those rules need,
- * ranks by summing the tantivy scores shipped in the shards, and fetches page
- * and text chunks only for the results it shows. The file formats are
- * described in src/search/export.rs.
+ * ranks by summing the tantivy scores shipped in the shards, and fetches the
+ * result chunks (titles, addresses, section texts) only for the results it
+ * shows. The file formats are described in src/search/export.rs.
  */
 (function () {
   'use strict';
@@ -33,14 +33,38 @@
       cache[key] = fetch(dir + name).then(function (r) {
         if (!r.ok) throw new Error(name);
         if (kind === 'json') return r.json();
-        if (kind === 'gz') {
-          if (typeof DecompressionStream !== 'function') throw new Error('no gzip');
-          return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).json();
-        }
+        if (kind === 'gz') return gunzip(r).then(function (text) { return JSON.parse(text); });
         return r.arrayBuffer().then(function (b) { return new Uint8Array(b); });
       });
     }
     return cache[key];
+  }
+  /* Result chunks are gzip-compressed; browsers without DecompressionStream
+     get a small decoder (haku-inflate.js), loaded only then. */
+  var inflater = null;
+  function gunzip(response) {
+    if (typeof DecompressionStream === 'function') {
+      return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+    }
+    if (!inflater) {
+      inflater = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = dir.replace(/haku\/$/, '') + 'haku-inflate.js';
+        s.onload = function () { resolve(self.handbookInflate); };
+        s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    }
+    return Promise.all([response.arrayBuffer(), inflater]).then(function (r) {
+      var b = new Uint8Array(r[0]), inflate = r[1], flags = b[3], at = 10;
+      // The gzip header (RFC 1952), then raw DEFLATE; the last four bytes give the size.
+      if (flags & 4) at += 2 + (b[at] | (b[at + 1] << 8));
+      if (flags & 8) { while (b[at++]); }
+      if (flags & 16) { while (b[at++]); }
+      if (flags & 2) at += 2;
+      var n = new DataView(b.buffer, b.byteOffset + b.length - 4, 4).getUint32(0, true);
+      return utf8.decode(inflate(b.subarray(at, b.length - 8), new Uint8Array(n)));
+    });
   }
   var entryPromise = null;
   function entry() {
@@ -325,25 +349,17 @@
   }
   function show(idx, hits, marked, from, token) {
     var part = hits.slice(from, from + PAGE);
-    var metaNames = {}, textNames = {};
-    part.forEach(function (h) {
-      metaNames[Math.floor(h.page / idx.meta.size)] = 1;
-      textNames[textChunk(idx, h.doc)] = 1;
-    });
-    var metas = Promise.all(Object.keys(metaNames).map(function (c) {
-      return get('m-' + c + '-' + idx.meta.hash + '.json', 'json').then(function (rows) { return [Number(c), rows]; });
-    }));
-    // Texts are compressed; without DecompressionStream the description stands in for the excerpt.
-    var texts = Promise.all(Object.keys(textNames).map(function (c) {
-      return get('x-' + c + '-' + idx.texts.hash + '.bin', 'gz').then(function (rows) { return [Number(c), rows]; }, function () { return [Number(c), null]; });
-    }));
-    return Promise.all([metas, texts]).then(function (loaded) {
+    var names = {};
+    part.forEach(function (h) { names[textChunk(idx, h.doc)] = 1; });
+    return Promise.all(Object.keys(names).map(function (c) {
+      return get('x-' + c + '-' + idx.texts.hash + '.bin', 'gz').then(function (chunk) { return [Number(c), chunk]; });
+    })).then(function (loaded) {
       if (token !== runs) return;
-      var metaRows = new Map(loaded[0]), textRows = new Map(loaded[1]);
+      var chunks = new Map(loaded);
       var firstLink = null;
       part.forEach(function (hit) {
-        var page = metaRows.get(Math.floor(hit.page / idx.meta.size))[hit.page % idx.meta.size];
-        var c = textChunk(idx, hit.doc), rows = textRows.get(c), row = rows ? rows[hit.doc - idx.textStarts[c]] : ['', '', page[3] || ''];
+        var c = textChunk(idx, hit.doc), chunk = chunks.get(c);
+        var page = chunk.p[hit.page], row = chunk.d[hit.doc - idx.textStarts[c]];
         var li = document.createElement('li'); li.className = 'search-result';
         var h = document.createElement('h2'); h.className = 'result-title';
         var a = document.createElement('a'); a.href = page[1] + (row[0] ? '#' + row[0] : ''); a.textContent = page[0];
