@@ -7,7 +7,8 @@
 //! - term shards `t-*.bin`: terms in order, each with its highest score
 //!   (f32), number of postings, byte length of the postings, and the
 //!   postings — section (delta) and tantivy's score scaled to 16 bits of the
-//!   term's highest;
+//!   term's highest; a common term's postings (length 0, then a 12-letter
+//!   hash) are in a file of their own, `p-<hash>.bin`;
 //! - for the fallbacks of `expand` only: compound tails `r-*.bin` (terms
 //!   reversed, with their document frequency) and typing-error keys `k-*.bin`;
 //! - result chunks `x-*.bin` (gzip-compressed JSON): for a run of sections,
@@ -39,7 +40,7 @@ use crate::output::Sink;
 /// Bytes after which a term, tail or key shard is closed.
 pub const SHARD_BYTES: usize = 24 * 1024;
 /// Text bytes after which a text chunk is closed (before compression).
-pub const TEXT_BYTES: usize = 32 * 1024;
+pub const TEXT_BYTES: usize = 16 * 1024;
 /// Filter groups, in the order the search page shows them.
 pub const GROUPS: [&str; 4] = ["phase", "topic", "funder", "region"];
 
@@ -138,9 +139,15 @@ impl<'a> Shards<'a> {
     }
 }
 
+/// Postings blocks up to this size stay in the term shard; larger ones (a
+/// common word's) get a file of their own, fetched only when the word is
+/// searched for, not whenever a word with the same first letters is.
+pub const INLINE_POSTINGS: usize = 512;
+
 /// Terms with their postings, scores scaled per term to 16 bits.
 fn term_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
     let mut shards = Shards::new("t", sink);
+    let mut separate: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (term, postings) in &index.postings {
         let max = postings.iter().map(|p| p.1).fold(0.0f32, f32::max);
         let mut block = Vec::with_capacity(postings.len() * 4);
@@ -154,9 +161,19 @@ fn term_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
         let buf = shards.record(term);
         buf.extend_from_slice(&max.to_le_bytes());
         varint(buf, postings.len() as u64);
-        // The block's length lets a reader skip the terms it does not need.
-        varint(buf, block.len() as u64);
-        buf.extend_from_slice(&block);
+        if block.len() <= INLINE_POSTINGS {
+            // The block's length lets a reader skip the terms it does not need.
+            varint(buf, block.len() as u64);
+            buf.extend_from_slice(&block);
+        } else {
+            // Length 0, then the 12-letter content hash naming `p-<hash>.bin`.
+            let name = hash(&block);
+            varint(buf, 0);
+            buf.extend_from_slice(name.as_bytes());
+            if separate.insert(name.clone()) {
+                sink.write(&format!("haku/p-{name}.bin"), &block)?;
+            }
+        }
         shards.maybe_close()?;
     }
     shards.finish()

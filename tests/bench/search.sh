@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Search benchmark (issue 3), side by side with Pagefind on the same public/:
-# total index bytes and files, bytes fetched by a first query (Chromium, cold
-# cache) and top-3 relevance on a query set. Pagefind is installed into a
+# total index bytes and files on disk, bytes transferred for a query
+# (Chromium, emptied cache, served with gzip like Netlify by
+# tests/browser/static-server.mjs) and for a next query in the same page, and
+# top-3 relevance on a query set. Pagefind is installed into a
 # temporary folder for the benchmark only. Needs Chromium and
 # `npm ci --prefix tests/browser --ignore-scripts`.
 # Usage: tests/bench/search.sh [PAGES]   (default 1000; the bundled handbook is always measured too)
@@ -19,27 +21,29 @@ measure() { # name site_dir queries_json
   ./target/release/handbook build --root "$site" --out "$site/public" >/dev/null 2>&1
   "$PF" --site "$site/public" --force-language fi >/dev/null
   local ours_b ours_f pf_b pf_f
-  ours_b=$(find "$site/public/haku" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
-  ours_f=$(find "$site/public/haku" -type f | wc -l)
+  # Ours: the index under haku/ and the search scripts (Pagefind's folder holds both too).
+  ours_b=$(find "$site/public/haku" "$site/public"/haku*.js -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+  ours_f=$(find "$site/public/haku" "$site/public"/haku*.js -type f | wc -l)
   pf_b=$(find "$site/public/pagefind" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
   pf_f=$(find "$site/public/pagefind" -type f | wc -l)
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site/public" >/dev/null 2>&1 & server=$!
+  node tests/browser/static-server.mjs "$site/public" "$port" & server=$!
   sleep 1
   node tests/browser/search-bench.mjs "http://127.0.0.1:$port" "$queries" > "$work/$name.json"
   kill "$server"; server=
   python3 - "$name" "$ours_b" "$ours_f" "$pf_b" "$pf_f" "$work/$name.json" <<'PY'
 import json, statistics, sys
 name, ob, of, pb, pf, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), json.load(open(sys.argv[6]))
-med = lambda k: statistics.median(r[k]["bytes"] for r in rows)
+med = lambda k, f="bytes": statistics.median(r[k][f] for r in rows)
 first = lambda k: rows[0][k]["bytes"]
 hits = lambda k: (sum(1 for r in rows if r[k]["hit"]), sum(1 for r in rows if r[k]["hit"] is not None))
 print(f"\n### {name}\n")
 print("| | this search | Pagefind |\n|---|---|---|")
 print(f"| total index | {ob/1e6:.2f} MB in {of} files | {pb/1e6:.2f} MB in {pf} files |")
-print(f"| bytes fetched, first query | {first('handbook')/1e3:.1f} kB | {first('pagefind')/1e3:.1f} kB |")
-print(f"| bytes fetched per query (median, cold) | {med('handbook')/1e3:.1f} kB | {med('pagefind')/1e3:.1f} kB |")
+print(f"| bytes transferred, first query | {first('handbook')/1e3:.1f} kB | {first('pagefind')/1e3:.1f} kB |")
+print(f"| bytes transferred per query (median, empty cache) | {med('handbook')/1e3:.1f} kB | {med('pagefind')/1e3:.1f} kB |")
+print(f"| bytes a next query adds (median) | {med('handbook', 'more')/1e3:.1f} kB | {med('pagefind', 'more')/1e3:.1f} kB |")
 h, n = hits("handbook"); p, _ = hits("pagefind")
 if n:
     print(f"| expected page in top 3 | {h}/{n} | {p}/{n} |")

@@ -134,8 +134,14 @@
       var term = r.sorted();
       var max = new DataView(bytes.buffer, bytes.byteOffset + r.i, 4).getFloat32(0, true); r.i += 4;
       var count = r.varint(), len = r.varint();
-      out.push({ term: term, max: max, n: count, bytes: bytes, at: r.i });
-      r.i += len;
+      if (len) {
+        out.push({ term: term, max: max, n: count, bytes: bytes, at: r.i });
+        r.i += len;
+      } else {
+        // A common term's postings are in a file of their own, fetched when it is used.
+        out.push({ term: term, max: max, n: count, file: 'p-' + utf8.decode(bytes.subarray(r.i, r.i + 12)) + '.bin' });
+        r.i += 12;
+      }
     }
     return (parsed[name] = out);
   }
@@ -150,6 +156,10 @@
     var r = new Reader(bytes), n = r.varint(), out = [];
     for (var k = 0; k < n; k++) { var key = r.sorted(); out.push({ key: key, term: r.string() }); }
     return (parsed[name] = out);
+  }
+  function withPostings(e) {
+    if (e.bytes) return Promise.resolve(e);
+    return get(e.file, 'bin').then(function (b) { e.bytes = b; e.at = 0; return e; });
   }
   function postings(e) {
     var r = new Reader(e.bytes), doc = 0, out = [];
@@ -231,7 +241,10 @@
           return out;
         });
       });
-    }).then(function (out) { return Array.from(out.values()); });
+    }).then(function (out) {
+      var list = Array.from(out.values());
+      return Promise.all(list.map(function (x) { return withPostings(x.entry); })).then(function () { return list; });
+    });
   }
 
   /* ---- ranking, as SearchIndex::search ---- */
