@@ -504,3 +504,34 @@ fn parts_in_another_language_keep_their_lang() {
     assert!(html.contains("<span lang=\"sv\">välkommen</span>") && html.contains("<span lang=\"en\">welcome</span>"), "{html}");
     assert!(html.contains("<html lang=\"fi\">"));
 }
+
+#[test]
+fn content_in_another_language_than_the_interface_is_marked() {
+    let site = SiteTest::new()
+        .file("handbook.yaml", &format!("{}language: sv\ncontent_language: fi\n", support::CONFIG))
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n")
+        .file("content/kasikirja/a.md", "---\ntitle: Ensimmäinen\ndescription: Kuvaus\n---\n## Alku\n\nSuomenkielistä tekstiä.\n")
+        .file("content/kasikirja/b.md", "---\ntitle: Toinen\n---\nLisää.\n");
+    site.build().expect_ok();
+    let html = site.out("kasikirja/a/index.html");
+    assert!(html.contains("<html lang=\"sv\">") && html.contains("Gå till innehållet"), "{html}");
+    for want in [
+        "<header class=\"page-header\" lang=\"fi\">\n    <h1 id=\"sivun-otsikko\">Ensimmäinen</h1>",
+        "<div class=\"prose\" lang=\"fi\">",
+        "<span aria-current=\"page\" lang=\"fi\">Ensimmäinen</span>",
+    ] {
+        assert!(html.contains(want), "missing {want:?} in {html}");
+    }
+    assert!(site
+        .out("tulosta/index.html")
+        .contains("<article class=\"print-chapter prose\" aria-labelledby=\"luku-kasikirja-a\" lang=\"fi\">"));
+    assert!(site.out("index.html").contains("<ol class=\"chapter-list\" lang=\"fi\">"));
+    // The same language in both: the page's own lang says it all, nothing is repeated.
+    site.write("handbook.yaml", &format!("{}language: sv\n", support::CONFIG)).build().expect_ok();
+    let html = site.out("kasikirja/a/index.html");
+    assert!(html.contains("<html lang=\"sv\">") && !html.contains(" lang=\"fi\""), "{html}");
+    site.write("handbook.yaml", &format!("{}content_language: suomi\n", support::CONFIG)).build().expect_errors(&[
+        "handbook.yaml:3:1: virhe: arvo `suomi` ei kelpaa kenttään `content_language`",
+        "sallitut arvot: `fi`, `sv`, `en`",
+    ]);
+}
