@@ -494,7 +494,7 @@ impl Site {
                 serde_json::json!({
                     "title": p.front.title,
                     "description": p.front.description,
-                    "anchor": format!("luku-{}", crate::slug::slugify(&p.path)),
+                    "anchor": crate::render::print::anchor(&p.path),
                     "content": marker(i),
                 })
             })
@@ -502,6 +502,10 @@ impl Site {
         let mut ctx = writer.renderer.context();
         ctx.insert("chapters", &chapters);
         let shell = writer.shell("print.html", &mut ctx, "/tulosta/")?;
+        let on_page = crate::render::print::Chapters::new(
+            self.config.base_path(),
+            self.lib.reading_order.iter().map(|id| self.lib.page(*id).path.as_str()),
+        );
         writer
             .sink
             .write_stream(&index_file("/tulosta/"), &mut |out| {
@@ -511,9 +515,9 @@ impl Site {
                     let m = marker(i);
                     let Some(at) = rest.find(&m) else { break };
                     out.write_all(&rest.as_bytes()[..at])?;
-                    let anchor = format!("luku-{}", crate::slug::slugify(&self.lib.page(*id).path));
+                    let anchor = crate::render::print::anchor(&self.lib.page(*id).path);
                     buf.clear();
-                    crate::render::print::adapt_into(&pages_md[id.0].html, &anchor, &mut buf);
+                    crate::render::print::adapt_into(&pages_md[id.0].html, &anchor, &on_page, &mut buf);
                     out.write_all(buf.as_bytes())?;
                     rest = &rest[at + m.len()..];
                 }
@@ -611,6 +615,17 @@ impl Site {
     /// Theme static files, then content assets (which may override them).
     fn copy_files(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         for (rel, bytes) in self.theme.statics() {
+            // The default stylesheet prints internal links as full URLs: it needs the
+            // site's address. A site's own style.css is published as it is.
+            let css;
+            let default_css = rel == "style.css"
+                && matches!(self.theme.files.get("static/style.css").map(|f| &f.origin), Some(crate::theme::Origin::Embedded));
+            let bytes = if default_css {
+                css = crate::render::print::with_site_url(bytes, &self.config.base_url);
+                &css[..]
+            } else {
+                bytes
+            };
             sink.write(rel, bytes).map_err(|e| {
                 Diagnostic::error(
                     format!("themes/{}/static/{rel}", self.config.theme),

@@ -399,7 +399,7 @@ fn accessibility_statement_and_print_page() {
         "<time datetime=\"2024-01-15\">15.1.2024</time>",
         "Itsearviointi",
         "Vastaamme kahden viikon kuluessa.",
-        "<a href=\"mailto:palaute@example.fi\">",
+        "<a class=\"url\" href=\"mailto:palaute@example.fi\">",
         "<strong>Valvova virasto</strong>",
     ] {
         assert!(s.contains(want), "missing {want:?} in {s}");
@@ -534,4 +534,36 @@ fn content_in_another_language_than_the_interface_is_marked() {
         "handbook.yaml:3:1: virhe: arvo `suomi` ei kelpaa kenttään `content_language`",
         "sallitut arvot: `fi`, `sv`, `en`",
     ]);
+}
+
+#[test]
+fn print_page_links_between_chapters_stay_on_the_page() {
+    let site = SiteTest::new()
+        .file("handbook.yaml", "title: T\nbase_url: https://example.org/kk/\n")
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n")
+        .file(
+            "content/kasikirja/a.md",
+            "---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\n[toisen alkuun](b.md#alku), [toinen](b.md), [malli](../mallit/m.md), [tästä](#alku)\n",
+        )
+        .file("content/kasikirja/b.md", "---\ntitle: Toinen\nweight: 2\n---\n## Alku\n")
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/m.md", "---\ntitle: Malli\n---\nTeksti.\n");
+    site.build().expect_ok();
+    // On the web page the links lead to the web pages …
+    let web = site.out("kasikirja/a/index.html");
+    assert!(web.contains("<a href=\"/kk/kasikirja/b/#alku\">toisen alkuun</a>"), "{web}");
+    // … on the print page to the chapters on the same page; the model card is not there.
+    let print = site.out("tulosta/index.html");
+    for want in [
+        "<a href=\"#luku-kasikirja-b-alku\">toisen alkuun</a>",
+        "<a href=\"#luku-kasikirja-b\">toinen</a>",
+        "<a href=\"/kk/mallit/m/\">malli</a>",
+        "<a href=\"#luku-kasikirja-a-alku\">tästä</a>",
+        "<h3 id=\"luku-kasikirja-b-alku\">Alku</h3>",
+        "<h2 id=\"luku-kasikirja-b\">Toinen</h2>",
+    ] {
+        assert!(print.contains(want), "missing {want:?} in {print}");
+    }
+    // Printed internal links show full URLs: the stylesheet knows the site's address.
+    assert!(site.out("style.css").ends_with(":root { --site-url: \"https://example.org\"; }\n"));
 }

@@ -46,10 +46,16 @@ for (const width of [1280, 320]) {
 }
 console.log(`axe and reflow: ${pages.length} pages`);
 
+// Pages by kind: chapters (/kasikirja/x/) and model cards (/toimintamallit/x/).
+const isChapter = (p) => p.startsWith('/kasikirja/') && p.split('/').length > 3;
+const isModel = (p) => p.startsWith('/toimintamallit/') && p.split('/').length > 3;
+const chapter = pages.find(isChapter);
+const model = pages.find(isModel);
+const searchPage = pages.find((p) => p.startsWith('/haku/'));
+
 // 2. Keyboard walk on a chapter: skip link first and visible, then into main,
 //    every focus visible, and the walk reaches the footer (no trap).
 await page.setViewportSize({ width: 1280, height: 800 });
-const chapter = pages.find((p) => p.startsWith('/kasikirja/') && p.split('/').length > 3);
 await page.goto(base + chapter);
 await page.keyboard.press('Tab');
 let focused = await page.evaluate(() => ({ cls: document.activeElement.className, top: document.activeElement.getBoundingClientRect().top }));
@@ -80,11 +86,37 @@ const moving = await page.evaluate(() => [...document.querySelectorAll('*')].fil
 report.check(moving === 0, `reduced motion: ${moving} elements still animate`);
 await page.emulateMedia({ reducedMotion: 'no-preference' });
 
-// 4. Print: navigation chrome hidden.
+// 4. Print media: navigation chrome hidden on the print page; there, links to
+//    chapters lead to the chapters on the same page (every in-page target
+//    exists); on it, a chapter and a model card every printed link shows its
+//    URL after it, internal ones as absolute URLs with the site's address
+//    (from the sitemap), in-page (#) links none.
+const siteOrigin = new URL(sitemap.match(/<loc>([^<]*)<\/loc>/)[1]).origin;
 await page.emulateMedia({ media: 'print' });
 await page.goto(base + '/tulosta/');
 const chromeShown = await page.evaluate(() => ['.site-header', '.site-footer', '.breadcrumbs'].filter((s) => { const e = document.querySelector(s); return e && getComputedStyle(e).display !== 'none'; }));
 report.check(chromeShown.length === 0, `print: still shown: ${chromeShown.join(', ')}`);
+const printLinks = await page.evaluate(() => [...document.querySelectorAll('main a[href]')].map((a) => {
+  const href = a.getAttribute('href');
+  return { href, target: href.startsWith('#') ? !!document.getElementById(decodeURIComponent(href.slice(1))) : null };
+}));
+const toChapters = printLinks.filter((l) => isChapter(l.href.split('#')[0]));
+report.check(toChapters.length === 0, `print: links to chapters that are on the page: ${toChapters.map((l) => l.href).slice(0, 5).join(', ')}`);
+const dangling = printLinks.filter((l) => l.target === false);
+report.check(dangling.length === 0, `print: in-page links without a target: ${dangling.map((l) => l.href).slice(0, 5).join(', ')}`);
+const crossLinks = printLinks.filter((l) => l.href.startsWith('#luku-') && l.target).length;
+report.check(crossLinks > pages.filter(isChapter).length, `print: only ${crossLinks} in-page links to chapters and their sections`);
+for (const p of ['/tulosta/', chapter, model]) {
+  await page.goto(base + p);
+  const shown = await page.evaluate(() => [...document.querySelectorAll('main a[href]')].filter((a) => a.getClientRects().length > 0)
+    .map((a) => ({ href: a.getAttribute('href'), url: a.classList.contains('url'), after: getComputedStyle(a, '::after').content })));
+  const wrong = shown.filter((l) => {
+    const want = l.href.startsWith('#') || l.url ? 'none' : `" (${l.href.startsWith('/') ? siteOrigin : ''}${l.href})"`;
+    return l.after !== want;
+  });
+  report.check(shown.length > 0 && wrong.length === 0, `print ${p}: link URLs not shown right: ${wrong.slice(0, 4).map((l) => `${l.href} → ${l.after}`).join(', ')}`);
+  if (p === '/tulosta/') report.check(shown.some((l) => l.href.startsWith('/')), 'print: no internal link to a page off the print page to check');
+}
 await page.emulateMedia({ media: 'screen' });
 
 // 5. Page weight of a chapter: HTML + CSS + JS transferred, images excluded.
@@ -99,7 +131,6 @@ writeFileSync(`${out}/weight.txt`, `${chapter} ${weight}\n`);
 report.check(weight <= 50 * 1024, `weight: ${chapter} transfers ${weight} bytes > 50 KB`);
 
 // 6. Screenshots of the home page, a chapter and a model card.
-const model = pages.find((p) => p.startsWith('/toimintamallit/') && p.split('/').length > 3);
 for (const [name, p] of [['etusivu', '/'], ['luku', chapter], ['toimintamalli', model]]) {
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 900 });
