@@ -56,8 +56,12 @@ fn accessibility_keyboard_reflow_weight_and_screenshots_in_chromium() {
     println!("{text}");
     assert!(ok, "browser accessibility suite failed:\n{text}");
     assert!(text.contains("a11y: ") && text.contains(" passed, 0 failed"), "{text}");
-    for shot in ["etusivu-375.png", "luku-1280.png", "toimintamalli-375.png"] {
-        assert!(out.join(shot).is_file(), "{shot} not produced");
+    // The home page, a chapter and a model card at phone and desktop width.
+    for name in ["etusivu", "luku", "toimintamalli"] {
+        for width in [375, 1280] {
+            let shot = format!("{name}-{width}.png");
+            assert!(out.join(&shot).is_file(), "{shot} not produced");
+        }
     }
     // Every chapter and model card is weighed; the figures are kept.
     let weight = std::fs::read_to_string(out.join("weight.txt")).expect("weight.txt written");

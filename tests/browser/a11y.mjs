@@ -1,8 +1,8 @@
 // Accessibility suite (issue 8), run on the built handbook served at BASE:
 // axe-core (WCAG 2.1 A/AA) on every page of the sitemap and the generated
-// pages, reflow at 320 px, a keyboard walk, CSP errors, the weight of every
-// chapter and model card, print media, and screenshots at 375 and 1280 px
-// into OUT.
+// pages, reflow at 320 px, keyboard walks (a chapter, a model card, the
+// search page), CSP errors, the weight of every chapter and model card, print
+// media, and screenshots at 375 and 1280 px into OUT.
 // Usage: node a11y.mjs BASE OUT
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -53,32 +53,63 @@ const isChapter = (p) => p.startsWith('/kasikirja/') && p.split('/').length > 3;
 const isModel = (p) => p.startsWith('/toimintamallit/') && p.split('/').length > 3;
 const chapter = pages.find(isChapter);
 const model = pages.find(isModel);
+const searchPage = pages.find((p) => p.startsWith('/haku/'));
 
-// 2. Keyboard walk on a chapter: skip link first and visible, then into main,
-//    every focus visible, and the walk reaches the footer (no trap).
+// 2. Keyboard walk on a chapter, a model card and the search page: the first
+//    Tab shows the skip link and Enter moves focus to main; then, from the
+//    top, Tab visits elements in document order (strictly increasing
+//    position), each visible with a focus indicator, until the footer's last
+//    link (no trap).
 await page.setViewportSize({ width: 1280, height: 800 });
-await page.goto(base + chapter);
-await page.keyboard.press('Tab');
-let focused = await page.evaluate(() => ({ cls: document.activeElement.className, top: document.activeElement.getBoundingClientRect().top }));
-report.check(focused.cls === 'skip-link' && focused.top >= 0, `keyboard: first Tab should show the skip link, got ${JSON.stringify(focused)}`);
-await page.keyboard.press('Enter');
-focused = await page.evaluate(() => document.activeElement.id);
-report.check(focused === 'sisalto', `keyboard: skip link should move focus to main, got #${focused}`);
-let reachedFooter = false;
-let invisible = [];
-for (let i = 0; i < 200 && !reachedFooter; i += 1) {
+const openPage = async (p) => {
+  await page.goto(base + p);
+  if (p.startsWith('/haku/')) await page.waitForFunction(() => document.querySelectorAll('#haku-tulokset li').length > 0);
+};
+for (const p of [chapter, model, searchPage]) {
+  await openPage(p);
   await page.keyboard.press('Tab');
-  const f = await page.evaluate(() => {
-    const e = document.activeElement;
-    const s = getComputedStyle(e);
-    return { tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40), outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, footer: !!e.closest('footer') };
-  });
-  if (f.tag === 'BODY') break;
-  if (!f.outline) invisible.push(`${f.tag} "${f.text}"`);
-  reachedFooter = f.footer;
+  let focused = await page.evaluate(() => ({ cls: document.activeElement.className, top: document.activeElement.getBoundingClientRect().top }));
+  report.check(focused.cls === 'skip-link' && focused.top >= 0, `keyboard ${p}: first Tab should show the skip link, got ${JSON.stringify(focused)}`);
+  await page.keyboard.press('Enter');
+  focused = await page.evaluate(() => document.activeElement.id);
+  report.check(focused === 'sisalto', `keyboard ${p}: skip link should move focus to main, got #${focused}`);
+
+  await openPage(p);
+  const lastInFooter = await page.evaluate(() => { const all = document.querySelectorAll('.site-footer a[href], .site-footer button, .site-footer input'); return all.length; });
+  const problems = [];
+  let steps = 0;
+  let reachedEnd = false;
+  for (; steps < 400 && !reachedEnd; steps += 1) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate((first) => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return { body: true };
+      const prev = window.__kbPrev;
+      window.__kbPrev = e;
+      const s = getComputedStyle(e);
+      const r = e.getBoundingClientRect();
+      const footerLinks = [...document.querySelectorAll('.site-footer a[href], .site-footer button, .site-footer input')];
+      return {
+        what: `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)}"`,
+        skip: e.classList.contains('skip-link'),
+        // Document order: the previous focus precedes this one.
+        forward: first ? true : !!(prev && prev !== e && (prev.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING)),
+        indicator: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && !/rgba\(.*, 0\)/.test(s.outlineColor)) || (s.boxShadow !== 'none' && s.boxShadow !== ''),
+        shown: r.width > 0 && r.height > 0 && s.visibility !== 'hidden',
+        last: footerLinks.length > 0 && e === footerLinks[footerLinks.length - 1],
+      };
+    }, steps === 0);
+    if (f.body) { problems.push(`focus left the page after ${steps} steps before the footer`); break; }
+    if (steps === 0 && !f.skip) problems.push(`first focus ${f.what} is not the skip link`);
+    if (!f.forward) problems.push(`focus went backwards to ${f.what}`);
+    if (!f.indicator) problems.push(`no visible focus indicator on ${f.what}`);
+    if (!f.shown) problems.push(`focused ${f.what} is not visible`);
+    reachedEnd = f.last;
+  }
+  report.check(lastInFooter > 0 && reachedEnd, `keyboard ${p}: Tab never reached the footer's last link in ${steps} steps (focus trap?)`);
+  report.check(problems.length === 0, `keyboard ${p}: ${problems.slice(0, 5).join('; ')}`);
+  console.log(`keyboard ${p}: ${steps} Tab stops`);
 }
-report.check(reachedFooter, 'keyboard: Tab never reached the footer (focus trap?)');
-report.check(invisible.length === 0, `keyboard: focus not visible on ${invisible.slice(0, 5).join(', ')}`);
 
 // 3. Reduced motion: nothing animates or transitions.
 await page.emulateMedia({ reducedMotion: 'reduce' });
