@@ -1,6 +1,6 @@
 // Accessibility suite (issue 8), run on the built handbook served at BASE:
 // axe-core (WCAG 2.1 A/AA) on every page of the sitemap and the generated
-// pages, reflow at 320 px, keyboard walks (a chapter, a model card, the
+// pages, reflow at 320 px, whole words at 375 px, keyboard walks (a chapter, a model card, the
 // search page), CSP errors, the weight of every chapter and model card, print
 // media, and screenshots at 375 and 1280 px into OUT.
 // Usage: node a11y.mjs BASE OUT
@@ -47,6 +47,34 @@ for (const width of [1280, 320]) {
   }
 }
 console.log(`axe and reflow: ${pages.length} pages`);
+
+// 1b. At 375 px (a common phone) no word of a title, lead or label is split
+//     across lines: long Finnish compounds fit or hyphenate, and the
+//     last-resort break inside a word (overflow-wrap: anywhere, for 320 px)
+//     is not needed. Debian's Chromium has no hyphenation dictionaries, so
+//     here any split is such a last-resort break.
+await page.setViewportSize({ width: 375, height: 800 });
+for (const p of pages) {
+  await page.goto(base + p, { waitUntil: 'load' });
+  const split = await page.evaluate(() => {
+    const found = [];
+    for (const e of document.querySelectorAll('h1, h2, h3, h4, .card-title, .lead, dt, dd, .breadcrumbs li, .tags a, .site-title, .main-nav a')) {
+      if (!e.getClientRects().length) continue;
+      const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (const m of n.data.matchAll(/[^\s\-\u2010\u2013]+/g)) { // a hyphen is a break of its own
+          const r = document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + m[0].length);
+          const tops = new Set([...r.getClientRects()].filter((q) => q.width > 0).map((q) => Math.round(q.top)));
+          if (tops.size > 1) found.push(m[0]);
+        }
+      }
+    }
+    return [...new Set(found)];
+  });
+  report.check(split.length === 0, `375 px ${p}: words broken across lines: ${split.slice(0, 5).join(', ')}`);
+}
 
 // Pages by kind: chapters (/kasikirja/x/) and model cards (/toimintamallit/x/).
 const isChapter = (p) => p.startsWith('/kasikirja/') && p.split('/').length > 3;
