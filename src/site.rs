@@ -615,18 +615,10 @@ impl Site {
     /// Theme static files, then content assets (which may override them).
     fn copy_files(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         for (rel, bytes) in self.theme.statics() {
-            // The default stylesheet prints internal links as full URLs: it needs the
-            // site's address. A site's own style.css is published as it is.
-            let css;
-            let default_css = rel == "style.css"
-                && matches!(self.theme.files.get("static/style.css").map(|f| &f.origin), Some(crate::theme::Origin::Embedded));
-            let bytes = if default_css {
-                css = crate::render::print::with_site_url(bytes, &self.config.base_url);
-                &css[..]
-            } else {
-                bytes
-            };
-            sink.write(rel, bytes).map_err(|e| {
+            // A stylesheet that prints internal links as full URLs gets the site's address.
+            let bytes =
+                if rel.ends_with(".css") { crate::render::print::with_site_url(bytes, &self.config.base_url) } else { bytes.into() };
+            sink.write(rel, &bytes).map_err(|e| {
                 Diagnostic::error(
                     format!("themes/{}/static/{rel}", self.config.theme),
                     0,

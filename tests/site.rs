@@ -564,6 +564,10 @@ fn print_page_links_between_chapters_stay_on_the_page() {
     ] {
         assert!(print.contains(want), "missing {want:?} in {print}");
     }
-    // Printed internal links show full URLs: the stylesheet knows the site's address.
+    // Printed internal links show full URLs: the stylesheet knows the site's address,
+    // also a site's own copy of it (the handbook's repository has themes/default/).
     assert!(site.out("style.css").ends_with(":root { --site-url: \"https://example.org\"; }\n"));
+    site.write("themes/default/static/style.css", "a[href^=\"/\"]::after { content: var(--site-url) attr(href); }\n").build().expect_ok();
+    assert!(site.out("style.css").starts_with("a[href^=\"/\"]::after"), "{}", site.out("style.css"));
+    assert!(site.out("style.css").ends_with(":root { --site-url: \"https://example.org\"; }\n"), "{}", site.out("style.css"));
 }

@@ -12,9 +12,10 @@
 //! plain scan is exact here. One pass, no regexes: on a large site this page
 //! holds every chapter.
 //!
-//! Also here: [`with_site_url`], which gives the print stylesheet the site's
-//! address, so that printed internal links show absolute URLs.
+//! Also here: [`with_site_url`], which gives a stylesheet that asks for it the
+//! site's address, so that printed internal links show absolute URLs.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The id of a chapter's title on the print page (`/kasikirja/viestinta/` →
@@ -118,13 +119,18 @@ pub fn adapt(html: &str, prefix: &str, chapters: &Chapters) -> String {
     out
 }
 
-/// The theme's stylesheet with the site's address appended as the custom
-/// property `--site-url` (scheme and host of `base_url`, as a CSS string).
-/// Links in the HTML are site-absolute (`/polku/`), and a stylesheet cannot
-/// know the host, so the print rule `content: " (" var(--site-url) attr(href) ")"`
-/// needs it to show a printed internal link as a full, typeable URL. A
-/// property rather than inline style: the Content-Security-Policy forbids those.
-pub fn with_site_url(css: &[u8], base_url: &str) -> Vec<u8> {
+/// A theme stylesheet that uses `var(--site-url)` gets the site's address
+/// appended as that custom property (scheme and host of `base_url`, as a CSS
+/// string); any other file is left as it is. Links in the HTML are
+/// site-absolute (`/polku/`), and a stylesheet cannot know the host, so the
+/// print rule `content: " (" var(--site-url) attr(href) ")"` needs it to show a
+/// printed internal link as a full, typeable URL. A property rather than
+/// inline style: the Content-Security-Policy forbids those.
+pub fn with_site_url<'a>(css: &'a [u8], base_url: &str) -> Cow<'a, [u8]> {
+    const USE: &[u8] = b"var(--site-url";
+    if !css.windows(USE.len()).any(|w| w == USE) {
+        return Cow::Borrowed(css);
+    }
     let origin = base_url.find("://").map_or(base_url, |i| base_url[i + 3..].find('/').map_or(base_url, |j| &base_url[..i + 3 + j]));
     let quoted: String = origin
         .chars()
@@ -139,7 +145,7 @@ pub fn with_site_url(css: &[u8], base_url: &str) -> Vec<u8> {
         format!("\n/* Added by handbook: the site's address, for printed link URLs. */\n:root {{ --site-url: \"{quoted}\"; }}\n")
             .as_bytes(),
     );
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -180,14 +186,16 @@ mod tests {
     }
 
     #[test]
-    fn the_stylesheet_learns_the_sites_address() {
-        let css = String::from_utf8(with_site_url(b"a{}", "https://example.org/kasikirja/")).unwrap();
-        assert!(css.starts_with("a{}\n") && css.ends_with(":root { --site-url: \"https://example.org\"; }\n"), "{css}");
-        let css = String::from_utf8(with_site_url(b"", "http://127.0.0.1:8080/")).unwrap();
-        assert!(css.contains("--site-url: \"http://127.0.0.1:8080\";"), "{css}");
-        let css = String::from_utf8(with_site_url(b"", "https://e.org/\"x\\/")).unwrap();
-        assert!(css.contains("--site-url: \"https://e.org\";"), "{css}");
-        let css = String::from_utf8(with_site_url(b"", "https://e\"x\\.org/")).unwrap();
-        assert!(css.contains("--site-url: \"https://e\\\"x\\\\.org\";"), "{css}");
+    fn a_stylesheet_that_asks_learns_the_sites_address() {
+        const CSS: &[u8] = b"a::after{content:var(--site-url)}";
+        let with = |base: &str| String::from_utf8(with_site_url(CSS, base).into_owned()).unwrap();
+        let css = with("https://example.org/kasikirja/");
+        assert!(css.starts_with("a::after{content:var(--site-url)}\n"), "{css}");
+        assert!(css.ends_with(":root { --site-url: \"https://example.org\"; }\n"), "{css}");
+        assert!(with("http://127.0.0.1:8080/").contains("--site-url: \"http://127.0.0.1:8080\";"));
+        assert!(with("https://e.org/\"x\\/").contains("--site-url: \"https://e.org\";"));
+        assert!(with("https://e\"x\\.org/").contains("--site-url: \"https://e\\\"x\\\\.org\";"));
+        // A stylesheet that does not use it is published byte for byte.
+        assert!(matches!(with_site_url(b"body{color:black}", "https://e.org/"), Cow::Borrowed(b"body{color:black}")));
     }
 }
