@@ -108,7 +108,7 @@ static ACCESSIBILITY: [Field; 7] = [
 ];
 
 /// Keys of `handbook.yaml`.
-pub static CONFIG_FIELDS: [Field; 9] = [
+pub static CONFIG_FIELDS: [Field; 10] = [
     Field { name: "title", ty: Ty::Str, required: true, scope: Scope::All, example: "Sivuston nimi", doc: "sivuston nimi" },
     Field { name: "description", ty: Ty::Str, required: false, scope: Scope::All, example: "Kuvaus", doc: "sivuston kuvaus hakukoneille" },
     Field {
@@ -121,6 +121,14 @@ pub static CONFIG_FIELDS: [Field; 9] = [
     },
     Field {
         name: "language", ty: Ty::OneOf(LANGUAGES), required: false, scope: Scope::All, example: "fi", doc: "käyttöliittymän kieli"
+    },
+    Field {
+        name: "content_language",
+        ty: Ty::OneOf(LANGUAGES),
+        required: false,
+        scope: Scope::All,
+        example: "fi",
+        doc: "sisällön (lukujen ja toimintamallien) kieli; oletus on `language`",
     },
     Field { name: "theme", ty: Ty::Str, required: false, scope: Scope::All, example: "default", doc: "teeman nimi kansiossa themes/" },
     Field {
@@ -222,6 +230,7 @@ struct RawConfig {
     description: Option<String>,
     base_url: String,
     language: Option<String>,
+    content_language: Option<String>,
     theme: Option<String>,
     repository: Option<RawRepository>,
     phases: Option<Vec<RawPhase>>,
@@ -242,7 +251,11 @@ pub struct Config {
     pub description: Option<String>,
     /// Always ends with `/`.
     pub base_url: String,
+    /// The interface language (`fi`, `sv` or `en`): `t.*` strings and `<html lang>`.
     pub language: String,
+    /// The language the content is written in; defaults to `language`. When
+    /// they differ, templates mark the content regions with it (WCAG 3.1.2).
+    pub content_language: String,
     pub theme: String,
     pub repository: Option<Repository>,
     /// (id, label) in configured order.
@@ -368,11 +381,13 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     if diags.has_errors() {
         return Err(diags);
     }
+    let language = raw.language.unwrap_or_else(|| "fi".into());
     Ok(Config {
         title: raw.title,
         description: raw.description,
         base_url: normalise_base(&raw.base_url),
-        language: raw.language.unwrap_or_else(|| "fi".into()),
+        content_language: raw.content_language.unwrap_or_else(|| language.clone()),
+        language,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         repository: raw
             .repository
@@ -454,5 +469,17 @@ mod tests {
         let d = parse("title: T\nbase_url: https://e.org/\nteme: x\n").unwrap_err().sorted();
         assert_eq!((d[0].line, d[0].col), (3, 1));
         assert!(d[0].help.as_deref().unwrap().starts_with("tarkoititko `theme`?"));
+    }
+
+    #[test]
+    fn content_language_defaults_to_the_interface_language_and_is_checked() {
+        let c = parse("title: T\nbase_url: https://e.org/\nlanguage: sv\n").unwrap();
+        assert_eq!((c.language.as_str(), c.content_language.as_str()), ("sv", "sv"));
+        let c = parse("title: T\nbase_url: https://e.org/\nlanguage: sv\ncontent_language: fi\n").unwrap();
+        assert_eq!((c.language.as_str(), c.content_language.as_str()), ("sv", "fi"));
+        let d = parse("title: T\nbase_url: https://e.org/\ncontent_language: suomi\n").unwrap_err().sorted();
+        assert_eq!((d[0].line, d[0].col), (3, 1));
+        assert_eq!(d[0].message, "arvo `suomi` ei kelpaa kenttään `content_language`");
+        assert_eq!(d[0].help.as_deref(), Some("sallitut arvot: `fi`, `sv`, `en`"));
     }
 }

@@ -18,7 +18,7 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("updated", "Viimeksi muokattu", "Senast ändrad", "Last modified"),
     ("basic_info", "Perustiedot", "Grunduppgifter", "Basic information"),
     ("model_name", "Toimintamallin nimi", "Verksamhetsmodellens namn", "Name of the model"),
-    ("short_description", "Toimintamallin lyhyt kuvaus", "Kort beskrivning", "Short description"),
+    ("short_description", "Toimintamallin lyhyt kuvaus", "Kort beskrivning av verksamhetsmodellen", "Short description of the model"),
     ("location", "Toteutuspaikka", "Genomförandeort", "Location"),
     (
         "region",
@@ -26,7 +26,7 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
         "Ort, landskap eller välfärdsområde",
         "Municipality, region or wellbeing services county",
     ),
-    ("funder", "Toimintamallin rahoittaja", "Finansiär", "Funder"),
+    ("funder", "Toimintamallin rahoittaja", "Verksamhetsmodellens finansiär", "Funder of the model"),
     ("authors", "Tekijä", "Författare", "Author"),
     ("not_given", "Ei ilmoitettu", "Inte angivet", "Not given"),
     ("links", "Liitteet ja linkit", "Bilagor och länkar", "Attachments and links"),
@@ -45,8 +45,8 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     (
         "not_found_text",
         "Etsimääsi sivua ei ole tai se on siirretty.",
-        "Sidan finns inte eller har flyttats.",
-        "The page does not exist or has moved.",
+        "Sidan du söker finns inte eller har flyttats.",
+        "The page you are looking for does not exist or has moved.",
     ),
     ("back_home", "Palaa etusivulle", "Tillbaka till startsidan", "Back to the home page"),
     ("table", "Taulukko", "Tabell", "Table"),
@@ -57,7 +57,7 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("in_section", "Osiossa", "I avsnittet", "In the section"),
     ("model_count", "toimintamallia", "verksamhetsmodeller", "operating models"),
     ("page_count", "sivua", "sidor", "pages"),
-    ("edit_page", "Muokkaa tätä sivua", "Redigera sidan", "Edit this page"),
+    ("edit_page", "Muokkaa tätä sivua", "Redigera den här sidan", "Edit this page"),
     ("give_feedback", "Anna palautetta", "Ge respons", "Give feedback"),
     ("page_history", "Sivun muutoshistoria", "Sidans historik", "Page history"),
     ("draft", "Luonnos", "Utkast", "Draft"),
@@ -86,11 +86,11 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("a11y_no_shortcomings", "Tunnettuja puutteita ei ole.", "Inga kända brister.", "No known shortcomings."),
     ("a11y_reason", "Syy", "Orsak", "Reason"),
     ("a11y_prepared_title", "Selosteen laatiminen", "Hur utlåtandet har utarbetats", "Preparation of this statement"),
-    ("a11y_prepared", "Seloste on laadittu", "Utlåtandet har utarbetats", "Statement prepared"),
-    ("a11y_reviewed", "Seloste on viimeksi tarkistettu", "Utlåtandet har senast granskats", "Last reviewed"),
+    ("a11y_prepared", "Seloste on laadittu", "Utlåtandet har utarbetats", "The statement was prepared"),
+    ("a11y_reviewed", "Seloste on viimeksi tarkistettu", "Utlåtandet har senast granskats", "The statement was last reviewed"),
     ("a11y_assessed", "Saavutettavuus on arvioitu näin", "Så har tillgängligheten bedömts", "How accessibility was assessed"),
     ("a11y_feedback_title", "Palaute ja yhteystiedot", "Respons och kontaktuppgifter", "Feedback and contact"),
-    ("a11y_feedback", "Huomasitko saavutettavuuspuutteen? Kerro siitä meille. Vastaamme kahden viikon kuluessa.", "Har du upptäckt en brist? Berätta för oss. Vi svarar inom två veckor.", "Did you notice an accessibility problem? Tell us. We answer within two weeks."),
+    ("a11y_feedback", "Huomasitko saavutettavuuspuutteen? Kerro siitä meille. Vastaamme kahden viikon kuluessa.", "Har du upptäckt en brist i tillgängligheten? Berätta om den för oss. Vi svarar inom två veckor.", "Did you notice an accessibility problem? Tell us about it. We answer within two weeks."),
     ("a11y_authority_title", "Valvontaviranomainen", "Tillsynsmyndighet", "Supervisory authority"),
     ("a11y_authority", "Jos et ole tyytyväinen saamaasi vastaukseen tai et saa vastausta kahden viikon aikana, voit tehdä ilmoituksen valvontaviranomaiselle.", "Om du inte är nöjd med svaret eller inte får svar inom två veckor kan du anmäla det till tillsynsmyndigheten.", "If you are not satisfied with the answer or get none within two weeks, you can notify the supervisory authority."),
     ("a11y_missing", "Saavutettavuusselostetta ei ole vielä laadittu.", "Tillgänglighetsutlåtandet har inte utarbetats ännu.", "The accessibility statement has not been prepared yet."),
@@ -98,19 +98,19 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("phone", "Puhelin", "Telefon", "Phone"),
     ("website", "Verkkosivu", "Webbplats", "Website"),
     ("print_all", "Tulosta koko käsikirja", "Skriv ut hela handboken", "Print the whole handbook"),
-    ("print_intro", "Kaikki käsikirjan luvut järjestyksessä yhdellä sivulla. Tulosta selaimen tulostustoiminnolla (Ctrl+P).", "Alla kapitel i ordning på en sida. Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).", "All chapters in order on one page. Print with your browser's print function (Ctrl+P)."),
+    ("print_intro", "Kaikki käsikirjan luvut järjestyksessä yhdellä sivulla. Tulosta selaimen tulostustoiminnolla (Ctrl+P).", "Alla kapitel i handboken i ordning på en sida. Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).", "All chapters of the handbook in order on one page. Print with your browser's print function (Ctrl+P)."),
     ("search", "Haku", "Sök", "Search"),
     ("search_label", "Hae käsikirjasta", "Sök i handboken", "Search the handbook"),
     ("search_button", "Hae", "Sök", "Search"),
     ("search_title", "Hae käsikirjasta", "Sök i handboken", "Search the handbook"),
-    ("search_hint", "Kirjoita hakusana. Haku löytää sanan taivutusmuodot, yhdyssanojen osat ja kirjoitusvirheellisetkin sanat.", "Skriv ett sökord.", "Type a search word. Inflected forms, parts of compounds and small typos are found."),
+    ("search_hint", "Kirjoita hakusana. Haku löytää sanan taivutusmuodot, yhdyssanojen osat ja kirjoitusvirheellisetkin sanat.", "Skriv ett sökord. Sökningen hittar ordets böjningsformer, delar av sammansatta ord och även felstavade ord.", "Type a search word. The search finds inflected forms, parts of compound words and misspelt words too."),
     ("search_results", "hakutulosta", "sökträffar", "results"),
     ("search_one_result", "1 hakutulos", "1 sökträff", "1 result"),
-    ("search_no_results", "Ei hakutuloksia. Kokeile toista sanaa tai poista rajauksia.", "Inga träffar.", "No results. Try another word or remove filters."),
+    ("search_no_results", "Ei hakutuloksia. Kokeile toista sanaa tai poista rajauksia.", "Inga sökträffar. Pröva ett annat ord eller ta bort avgränsningar.", "No results. Try another word or remove filters."),
     ("search_loading", "Haetaan…", "Söker…", "Searching…"),
     ("search_more", "Näytä lisää tuloksia", "Visa fler träffar", "Show more results"),
-    ("search_needs_js", "Haku tarvitsee JavaScriptin. Voit selata sivuja myös aihealueittain.", "Sökningen kräver JavaScript.", "Search needs JavaScript. You can also browse by topic."),
-    ("filters", "Rajaa tuloksia", "Avgränsa", "Filter results"),
+    ("search_needs_js", "Haku tarvitsee JavaScriptin. Voit selata sivuja myös aihealueittain.", "Sökningen kräver JavaScript. Du kan också bläddra bland sidorna per ämnesområde.", "Search needs JavaScript. You can also browse the pages by topic."),
+    ("filters", "Rajaa tuloksia", "Avgränsa resultaten", "Filter results"),
     ("filter_phase", "Kehittämisen vaihe", "Utvecklingsfas", "Development phase"),
     ("filter_topic", "Aihealue", "Ämnesområde", "Topic"),
     ("filter_funder", "Rahoittaja", "Finansiär", "Funder"),
@@ -142,5 +142,25 @@ mod tests {
         keys.dedup();
         assert_eq!(keys.len(), super::STRINGS.len());
         assert!(super::STRINGS.iter().all(|r| !r.1.is_empty() && !r.2.is_empty() && !r.3.is_empty()));
+    }
+
+    /// Sentences: `.`, `?` or `!` followed by a space or the end (so `2.1` is none).
+    fn sentences(s: &str) -> usize {
+        let b = s.as_bytes();
+        (0..b.len()).filter(|&i| b"?!.".contains(&b[i]) && b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())).count()
+    }
+
+    /// Every translation says all that the Finnish says (issue 8: Swedish
+    /// search texts had been cut to their first sentence): the same number of
+    /// sentences, and no longer text shrunk to under 60 % of the Finnish.
+    #[test]
+    fn translations_are_complete() {
+        for (key, fi, sv, en) in super::STRINGS {
+            for (lang, text) in [("sv", sv), ("en", en)] {
+                assert_eq!(sentences(text), sentences(fi), "{key} ({lang}): {text:?} against {fi:?}");
+                let (f, t) = (fi.chars().count(), text.chars().count());
+                assert!(f < 20 || t * 10 >= f * 6, "{key} ({lang}) looks shortened: {text:?} against {fi:?}");
+            }
+        }
     }
 }

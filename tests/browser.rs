@@ -48,13 +48,26 @@ fn accessibility_keyboard_reflow_weight_and_screenshots_in_chromium() {
     site.build().expect_ok();
     let server = server::StaticServer::start(&site.out_path());
     let out = artifacts("a11y");
+    for old in std::fs::read_dir(&out).expect("artifact dir") {
+        // Stale screenshots from an earlier run must not pass for new ones.
+        let _ = std::fs::remove_file(old.expect("dir entry").path());
+    }
     let (ok, text) = node("a11y.mjs", &[&server.base, out.to_str().unwrap()]);
     println!("{text}");
     assert!(ok, "browser accessibility suite failed:\n{text}");
     assert!(text.contains("a11y: ") && text.contains(" passed, 0 failed"), "{text}");
-    for shot in ["etusivu-375.png", "luku-1280.png", "toimintamalli-375.png"] {
-        assert!(out.join(shot).is_file(), "{shot} not produced");
+    // The home page, a chapter and a model card at phone and desktop width.
+    for name in ["etusivu", "luku", "toimintamalli"] {
+        for width in [375, 1280] {
+            let shot = format!("{name}-{width}.png");
+            assert!(out.join(&shot).is_file(), "{shot} not produced");
+        }
     }
+    // Every chapter and model card is weighed; the figures are kept.
+    let weight = std::fs::read_to_string(out.join("weight.txt")).expect("weight.txt written");
+    assert!(weight.lines().filter(|l| l.starts_with("/kasikirja/")).count() >= 6, "{weight}");
+    assert!(weight.lines().filter(|l| l.starts_with("/toimintamallit/")).count() >= 4, "{weight}");
+    assert!(weight.lines().any(|l| l.starts_with("max\t")), "{weight}");
 }
 
 #[test]

@@ -399,7 +399,7 @@ fn accessibility_statement_and_print_page() {
         "<time datetime=\"2024-01-15\">15.1.2024</time>",
         "Itsearviointi",
         "Vastaamme kahden viikon kuluessa.",
-        "<a href=\"mailto:palaute@example.fi\">",
+        "<a class=\"url\" href=\"mailto:palaute@example.fi\">",
         "<strong>Valvova virasto</strong>",
     ] {
         assert!(s.contains(want), "missing {want:?} in {s}");
@@ -503,4 +503,71 @@ fn parts_in_another_language_keep_their_lang() {
     let html = site.out("a/index.html");
     assert!(html.contains("<span lang=\"sv\">välkommen</span>") && html.contains("<span lang=\"en\">welcome</span>"), "{html}");
     assert!(html.contains("<html lang=\"fi\">"));
+}
+
+#[test]
+fn content_in_another_language_than_the_interface_is_marked() {
+    let site = SiteTest::new()
+        .file("handbook.yaml", &format!("{}language: sv\ncontent_language: fi\n", support::CONFIG))
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n")
+        .file("content/kasikirja/a.md", "---\ntitle: Ensimmäinen\ndescription: Kuvaus\n---\n## Alku\n\nSuomenkielistä tekstiä.\n")
+        .file("content/kasikirja/b.md", "---\ntitle: Toinen\n---\nLisää.\n");
+    site.build().expect_ok();
+    let html = site.out("kasikirja/a/index.html");
+    assert!(html.contains("<html lang=\"sv\">") && html.contains("Gå till innehållet"), "{html}");
+    for want in [
+        "<header class=\"page-header\" lang=\"fi\">\n    <h1 id=\"sivun-otsikko\">Ensimmäinen</h1>",
+        "<div class=\"prose\" lang=\"fi\">",
+        "<span aria-current=\"page\" lang=\"fi\">Ensimmäinen</span>",
+    ] {
+        assert!(html.contains(want), "missing {want:?} in {html}");
+    }
+    assert!(site
+        .out("tulosta/index.html")
+        .contains("<article class=\"print-chapter prose\" aria-labelledby=\"luku-kasikirja-a\" lang=\"fi\">"));
+    assert!(site.out("index.html").contains("<ol class=\"chapter-list\" lang=\"fi\">"));
+    // The same language in both: the page's own lang says it all, nothing is repeated.
+    site.write("handbook.yaml", &format!("{}language: sv\n", support::CONFIG)).build().expect_ok();
+    let html = site.out("kasikirja/a/index.html");
+    assert!(html.contains("<html lang=\"sv\">") && !html.contains(" lang=\"fi\""), "{html}");
+    site.write("handbook.yaml", &format!("{}content_language: suomi\n", support::CONFIG)).build().expect_errors(&[
+        "handbook.yaml:3:1: virhe: arvo `suomi` ei kelpaa kenttään `content_language`",
+        "sallitut arvot: `fi`, `sv`, `en`",
+    ]);
+}
+
+#[test]
+fn print_page_links_between_chapters_stay_on_the_page() {
+    let site = SiteTest::new()
+        .file("handbook.yaml", "title: T\nbase_url: https://example.org/kk/\n")
+        .file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n")
+        .file(
+            "content/kasikirja/a.md",
+            "---\ntitle: Ensimmäinen\nweight: 1\n---\n## Alku\n\n[toisen alkuun](b.md#alku), [toinen](b.md), [malli](../mallit/m.md), [tästä](#alku)\n",
+        )
+        .file("content/kasikirja/b.md", "---\ntitle: Toinen\nweight: 2\n---\n## Alku\n")
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/m.md", "---\ntitle: Malli\n---\nTeksti.\n");
+    site.build().expect_ok();
+    // On the web page the links lead to the web pages …
+    let web = site.out("kasikirja/a/index.html");
+    assert!(web.contains("<a href=\"/kk/kasikirja/b/#alku\">toisen alkuun</a>"), "{web}");
+    // … on the print page to the chapters on the same page; the model card is not there.
+    let print = site.out("tulosta/index.html");
+    for want in [
+        "<a href=\"#luku-kasikirja-b-alku\">toisen alkuun</a>",
+        "<a href=\"#luku-kasikirja-b\">toinen</a>",
+        "<a href=\"/kk/mallit/m/\">malli</a>",
+        "<a href=\"#luku-kasikirja-a-alku\">tästä</a>",
+        "<h3 id=\"luku-kasikirja-b-alku\">Alku</h3>",
+        "<h2 id=\"luku-kasikirja-b\">Toinen</h2>",
+    ] {
+        assert!(print.contains(want), "missing {want:?} in {print}");
+    }
+    // Printed internal links show full URLs: the stylesheet knows the site's address,
+    // also a site's own copy of it (the handbook's repository has themes/default/).
+    assert!(site.out("style.css").ends_with(":root { --site-url: \"https://example.org\"; }\n"));
+    site.write("themes/default/static/style.css", "a[href^=\"/\"]::after { content: var(--site-url) attr(href); }\n").build().expect_ok();
+    assert!(site.out("style.css").starts_with("a[href^=\"/\"]::after"), "{}", site.out("style.css"));
+    assert!(site.out("style.css").ends_with(":root { --site-url: \"https://example.org\"; }\n"), "{}", site.out("style.css"));
 }

@@ -41,6 +41,8 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     lang: &'a str,
+    /// The content's language; templates mark content with it where it differs from `lang`.
+    content_lang: &'a str,
     repository: Option<&'a str>,
 }
 
@@ -145,6 +147,7 @@ impl Renderer {
                 base_url: &config.base_url,
                 base_path: config.base_path(),
                 lang: &config.language,
+                content_lang: &config.content_language,
                 repository: config.repository.as_ref().map(|r| r.url.as_str()),
             },
         );

@@ -90,7 +90,10 @@ impl Site {
     pub(super) fn copy_files(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         // A content asset at the same path replaces the theme's file (each output path is written once).
         for (rel, bytes) in self.theme.statics().filter(|(rel, _)| !self.lib.is_asset(rel)) {
-            sink.write(rel, bytes).map_err(|e| {
+            // A stylesheet that prints internal links as full URLs gets the site's address.
+            let bytes =
+                if rel.ends_with(".css") { crate::render::print::with_site_url(bytes, &self.config.base_url) } else { bytes.into() };
+            sink.write(rel, &bytes).map_err(|e| {
                 Diagnostic::error(
                     format!("themes/{}/static/{rel}", self.config.theme),
                     0,

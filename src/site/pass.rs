@@ -10,7 +10,7 @@
 use rayon::prelude::*;
 use tera::Context;
 
-use super::print::{chapter_anchor, print_error, PRINT_PATH};
+use super::print::{chapter_anchor, chapters, print_error, PRINT_PATH};
 use super::writer::{index_file, Writer, CONTENT_MARKER};
 use super::{table_label, Clock, Report, Site};
 use crate::changes::ChangeSet;
@@ -21,12 +21,22 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::links::LinkResolver;
 use crate::markdown::{self, RenderOptions, Rendered, Source};
 use crate::output::Sink;
+use crate::render::print::Chapters;
 use crate::render::views::Views;
 use crate::render::Renderer;
 
 /// Pages rendered per batch of the pass: enough to keep every core busy,
 /// few enough that their HTML is a small part of the memory.
 const BATCH: usize = 256;
+
+/// What every page of the pass is rendered with.
+struct PassTools<'a> {
+    views: &'a Views<'a>,
+    writer: &'a Writer<'a>,
+    resolver: &'a LinkResolver<'a>,
+    /// The chapters on the print page (links between them become in-page links).
+    on_page: Chapters,
+}
 
 /// What [`Site::render_pages`] leaves for [`Site::render_rest`]: every page's
 /// and section's Markdown without its HTML (tables of contents, anchors,
@@ -71,18 +81,19 @@ impl Site {
             let views = self.views(&changes);
             let writer = Writer::new(sink, &renderer, &views);
             // Chapters in reading order first (they make up the print page), then the rest.
-            let chapters = self.lib.reading_order.len();
+            let chapter_count = self.lib.reading_order.len();
             let mut order = self.lib.reading_order.clone();
             let mut in_order = vec![false; self.lib.pages.len()];
             order.iter().for_each(|id| in_order[id.0] = true);
             order.extend(self.lib.pages.iter().map(|p| p.id).filter(|id| !in_order[id.0]));
+            let tools = PassTools { views: &views, writer: &writer, resolver: &resolver, on_page: chapters(self) };
             match self.print_shell(&writer) {
                 Ok(shell) => {
                     let written = writer.sink.write_stream(&index_file(PRINT_PATH), &mut |out| {
                         for (b, batch) in order.chunks(BATCH).enumerate() {
-                            let done = self.page_batch(&views, &writer, &resolver, batch, b * BATCH, chapters);
+                            let done = self.page_batch(&tools, batch, b * BATCH, chapter_count);
                             for (k, (id, (md, result, print))) in batch.iter().zip(done).enumerate() {
-                                if b * BATCH + k < chapters {
+                                if b * BATCH + k < chapter_count {
                                     shell.chapter(out, b * BATCH + k, &print)?;
                                 }
                                 pages_md[id.0] = md;
@@ -111,13 +122,12 @@ impl Site {
     /// the print page shows it. `first` is the batch's place in `order`.
     fn page_batch(
         &self,
-        views: &Views,
-        writer: &Writer,
-        resolver: &LinkResolver,
+        tools: &PassTools,
         batch: &[PageId],
         first: usize,
-        chapters: usize,
+        chapter_count: usize,
     ) -> Vec<(Rendered, Result<(), Diagnostic>, String)> {
+        let PassTools { views, writer, resolver, on_page } = tools;
         // One template context per worker, refilled for each page: the shared
         // values (site, strings, navigation) are not copied for every page.
         batch
@@ -129,8 +139,8 @@ impl Site {
                     let mut md = self.page_markdown_with(resolver, *id);
                     let result = self.page_html(views, writer, ctx, *id, &md);
                     let mut print = String::new();
-                    if first + k < chapters {
-                        crate::render::print::adapt_into(&md.html, &chapter_anchor(self, *id), &mut print);
+                    if first + k < chapter_count {
+                        crate::render::print::adapt_into(&md.html, &chapter_anchor(self, *id), on_page, &mut print);
                     }
                     md.html = String::new();
                     (md, result, print)

@@ -11,6 +11,7 @@ use super::writer::{index_file, Writer};
 use super::Site;
 use crate::content::PageId;
 use crate::diagnostics::Diagnostic;
+use crate::render::print::Chapters;
 
 /// Where the print page is published.
 pub const PRINT_PATH: &str = "/tulosta/";
@@ -28,7 +29,12 @@ fn marker(i: usize) -> String {
 
 /// The id of a chapter's heading on the print page (its ids get the same prefix).
 pub fn chapter_anchor(site: &Site, id: PageId) -> String {
-    format!("luku-{}", crate::slug::slugify(&site.lib.page(id).path))
+    crate::render::print::anchor(&site.lib.page(id).path)
+}
+
+/// The chapters on the print page, whose links between each other become in-page links.
+pub fn chapters(site: &Site) -> Chapters {
+    Chapters::new(site.config.base_path(), site.lib.reading_order.iter().map(|id| site.lib.page(*id).path.as_str()))
 }
 
 impl PrintShell {
@@ -87,13 +93,14 @@ impl Site {
     /// which keeps it; a build writes the page during its pass over the pages).
     pub(super) fn render_print<'a>(&self, writer: &Writer, html_of: &dyn Fn(PageId) -> &'a str) -> Result<(), Diagnostic> {
         let shell = self.print_shell(writer)?;
+        let on_page = chapters(self);
         let mut buf = String::new();
         writer
             .sink
             .write_stream(&index_file(PRINT_PATH), &mut |out| {
                 for (i, id) in self.lib.reading_order.iter().enumerate() {
                     buf.clear();
-                    crate::render::print::adapt_into(html_of(*id), &chapter_anchor(self, *id), &mut buf);
+                    crate::render::print::adapt_into(html_of(*id), &chapter_anchor(self, *id), &on_page, &mut buf);
                     shell.chapter(out, i, &buf)?;
                 }
                 shell.finish(out)

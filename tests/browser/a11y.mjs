@@ -1,9 +1,11 @@
 // Accessibility suite (issue 8), run on the built handbook served at BASE:
 // axe-core (WCAG 2.1 A/AA) on every page of the sitemap and the generated
-// pages, reflow at 320 px, a keyboard walk, CSP errors, page weight, print
+// pages, reflow at 320 px, whole words at 375 px, keyboard walks (a chapter, a model card, the
+// search page), CSP errors, the weight of every chapter and model card, print
 // media, and screenshots at 375 and 1280 px into OUT.
 // Usage: node a11y.mjs BASE OUT
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { launch, Report } from './lib.mjs';
 
@@ -46,32 +48,96 @@ for (const width of [1280, 320]) {
 }
 console.log(`axe and reflow: ${pages.length} pages`);
 
-// 2. Keyboard walk on a chapter: skip link first and visible, then into main,
-//    every focus visible, and the walk reaches the footer (no trap).
-await page.setViewportSize({ width: 1280, height: 800 });
-const chapter = pages.find((p) => p.startsWith('/kasikirja/') && p.split('/').length > 3);
-await page.goto(base + chapter);
-await page.keyboard.press('Tab');
-let focused = await page.evaluate(() => ({ cls: document.activeElement.className, top: document.activeElement.getBoundingClientRect().top }));
-report.check(focused.cls === 'skip-link' && focused.top >= 0, `keyboard: first Tab should show the skip link, got ${JSON.stringify(focused)}`);
-await page.keyboard.press('Enter');
-focused = await page.evaluate(() => document.activeElement.id);
-report.check(focused === 'sisalto', `keyboard: skip link should move focus to main, got #${focused}`);
-let reachedFooter = false;
-let invisible = [];
-for (let i = 0; i < 200 && !reachedFooter; i += 1) {
-  await page.keyboard.press('Tab');
-  const f = await page.evaluate(() => {
-    const e = document.activeElement;
-    const s = getComputedStyle(e);
-    return { tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40), outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, footer: !!e.closest('footer') };
+// 1b. At 375 px (a common phone) no word of a title, lead or label is split
+//     across lines: long Finnish compounds fit or hyphenate, and the
+//     last-resort break inside a word (overflow-wrap: anywhere, for 320 px)
+//     is not needed. Debian's Chromium has no hyphenation dictionaries, so
+//     here any split is such a last-resort break.
+await page.setViewportSize({ width: 375, height: 800 });
+for (const p of pages) {
+  await page.goto(base + p, { waitUntil: 'load' });
+  const split = await page.evaluate(() => {
+    const found = [];
+    for (const e of document.querySelectorAll('h1, h2, h3, h4, .card-title, .lead, dt, dd, .breadcrumbs li, .tags a, .site-title, .main-nav a')) {
+      if (!e.getClientRects().length) continue;
+      const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (const m of n.data.matchAll(/[^\s\-\u2010\u2013]+/g)) { // a hyphen is a break of its own
+          const r = document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + m[0].length);
+          const tops = new Set([...r.getClientRects()].filter((q) => q.width > 0).map((q) => Math.round(q.top)));
+          if (tops.size > 1) found.push(m[0]);
+        }
+      }
+    }
+    return [...new Set(found)];
   });
-  if (f.tag === 'BODY') break;
-  if (!f.outline) invisible.push(`${f.tag} "${f.text}"`);
-  reachedFooter = f.footer;
+  report.check(split.length === 0, `375 px ${p}: words broken across lines: ${split.slice(0, 5).join(', ')}`);
 }
-report.check(reachedFooter, 'keyboard: Tab never reached the footer (focus trap?)');
-report.check(invisible.length === 0, `keyboard: focus not visible on ${invisible.slice(0, 5).join(', ')}`);
+
+// Pages by kind: chapters (/kasikirja/x/) and model cards (/toimintamallit/x/).
+const isChapter = (p) => p.startsWith('/kasikirja/') && p.split('/').length > 3;
+const isModel = (p) => p.startsWith('/toimintamallit/') && p.split('/').length > 3;
+const chapter = pages.find(isChapter);
+const model = pages.find(isModel);
+const searchPage = pages.find((p) => p.startsWith('/haku/'));
+
+// 2. Keyboard walk on a chapter, a model card and the search page: the first
+//    Tab shows the skip link and Enter moves focus to main; then, from the
+//    top, Tab visits elements in document order (strictly increasing
+//    position), each visible with a focus indicator, until the footer's last
+//    link (no trap).
+await page.setViewportSize({ width: 1280, height: 800 });
+const openPage = async (p) => {
+  await page.goto(base + p);
+  if (p.startsWith('/haku/')) await page.waitForFunction(() => document.querySelectorAll('#haku-tulokset li').length > 0);
+};
+for (const p of [chapter, model, searchPage]) {
+  await openPage(p);
+  await page.keyboard.press('Tab');
+  let focused = await page.evaluate(() => ({ cls: document.activeElement.className, top: document.activeElement.getBoundingClientRect().top }));
+  report.check(focused.cls === 'skip-link' && focused.top >= 0, `keyboard ${p}: first Tab should show the skip link, got ${JSON.stringify(focused)}`);
+  await page.keyboard.press('Enter');
+  focused = await page.evaluate(() => document.activeElement.id);
+  report.check(focused === 'sisalto', `keyboard ${p}: skip link should move focus to main, got #${focused}`);
+
+  await openPage(p);
+  const lastInFooter = await page.evaluate(() => { const all = document.querySelectorAll('.site-footer a[href], .site-footer button, .site-footer input'); return all.length; });
+  const problems = [];
+  let steps = 0;
+  let reachedEnd = false;
+  for (; steps < 400 && !reachedEnd; steps += 1) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate((first) => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return { body: true };
+      const prev = window.__kbPrev;
+      window.__kbPrev = e;
+      const s = getComputedStyle(e);
+      const r = e.getBoundingClientRect();
+      const footerLinks = [...document.querySelectorAll('.site-footer a[href], .site-footer button, .site-footer input')];
+      return {
+        what: `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)}"`,
+        skip: e.classList.contains('skip-link'),
+        // Document order: the previous focus precedes this one.
+        forward: first ? true : !!(prev && prev !== e && (prev.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING)),
+        indicator: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && !/rgba\(.*, 0\)/.test(s.outlineColor)) || (s.boxShadow !== 'none' && s.boxShadow !== ''),
+        shown: r.width > 0 && r.height > 0 && s.visibility !== 'hidden',
+        last: footerLinks.length > 0 && e === footerLinks[footerLinks.length - 1],
+      };
+    }, steps === 0);
+    if (f.body) { problems.push(`focus left the page after ${steps} steps before the footer`); break; }
+    if (steps === 0 && !f.skip) problems.push(`first focus ${f.what} is not the skip link`);
+    if (!f.forward) problems.push(`focus went backwards to ${f.what}`);
+    if (!f.indicator) problems.push(`no visible focus indicator on ${f.what}`);
+    if (!f.shown) problems.push(`focused ${f.what} is not visible`);
+    reachedEnd = f.last;
+  }
+  report.check(lastInFooter > 0 && reachedEnd, `keyboard ${p}: Tab never reached the footer's last link in ${steps} steps (focus trap?)`);
+  report.check(problems.length === 0, `keyboard ${p}: ${problems.slice(0, 5).join('; ')}`);
+  console.log(`keyboard ${p}: ${steps} Tab stops`);
+}
 
 // 3. Reduced motion: nothing animates or transitions.
 await page.emulateMedia({ reducedMotion: 'reduce' });
@@ -80,26 +146,71 @@ const moving = await page.evaluate(() => [...document.querySelectorAll('*')].fil
 report.check(moving === 0, `reduced motion: ${moving} elements still animate`);
 await page.emulateMedia({ reducedMotion: 'no-preference' });
 
-// 4. Print: navigation chrome hidden.
+// 4. Print media: navigation chrome hidden on the print page; there, links to
+//    chapters lead to the chapters on the same page (every in-page target
+//    exists); on it, a chapter and a model card every printed link shows its
+//    URL after it, internal ones as absolute URLs with the site's address
+//    (from the sitemap), in-page (#) links none.
+const siteOrigin = new URL(sitemap.match(/<loc>([^<]*)<\/loc>/)[1]).origin;
 await page.emulateMedia({ media: 'print' });
 await page.goto(base + '/tulosta/');
 const chromeShown = await page.evaluate(() => ['.site-header', '.site-footer', '.breadcrumbs'].filter((s) => { const e = document.querySelector(s); return e && getComputedStyle(e).display !== 'none'; }));
 report.check(chromeShown.length === 0, `print: still shown: ${chromeShown.join(', ')}`);
+const printLinks = await page.evaluate(() => [...document.querySelectorAll('main a[href]')].map((a) => {
+  const href = a.getAttribute('href');
+  return { href, target: href.startsWith('#') ? !!document.getElementById(decodeURIComponent(href.slice(1))) : null };
+}));
+const toChapters = printLinks.filter((l) => isChapter(l.href.split('#')[0]));
+report.check(toChapters.length === 0, `print: links to chapters that are on the page: ${toChapters.map((l) => l.href).slice(0, 5).join(', ')}`);
+const dangling = printLinks.filter((l) => l.target === false);
+report.check(dangling.length === 0, `print: in-page links without a target: ${dangling.map((l) => l.href).slice(0, 5).join(', ')}`);
+const crossLinks = printLinks.filter((l) => l.href.startsWith('#luku-') && l.target).length;
+report.check(crossLinks > pages.filter(isChapter).length, `print: only ${crossLinks} in-page links to chapters and their sections`);
+for (const p of ['/tulosta/', chapter, model]) {
+  await page.goto(base + p);
+  const shown = await page.evaluate(() => [...document.querySelectorAll('main a[href]')].filter((a) => a.getClientRects().length > 0)
+    .map((a) => ({ href: a.getAttribute('href'), url: a.classList.contains('url'), after: getComputedStyle(a, '::after').content })));
+  const wrong = shown.filter((l) => {
+    const want = l.href.startsWith('#') || l.url ? 'none' : `" (${l.href.startsWith('/') ? siteOrigin : ''}${l.href})"`;
+    return l.after !== want;
+  });
+  report.check(shown.length > 0 && wrong.length === 0, `print ${p}: link URLs not shown right: ${wrong.slice(0, 4).map((l) => `${l.href} → ${l.after}`).join(', ')}`);
+  if (p === '/tulosta/') report.check(shown.some((l) => l.href.startsWith('/')), 'print: no internal link to a page off the print page to check');
+}
 await page.emulateMedia({ media: 'screen' });
 
-// 5. Page weight of a chapter: HTML + CSS + JS transferred, images excluded.
-const sizes = [];
-const onResponse = async (r) => { const t = r.request().resourceType(); if (['document', 'stylesheet', 'script'].includes(t)) { try { sizes.push((await r.body()).length); } catch { /* redirects have no body */ } } };
-page.on('response', onResponse);
-await page.goto(base + chapter, { waitUntil: 'networkidle' });
-page.off('response', onResponse);
-const weight = sizes.reduce((a, b) => a + b, 0);
-console.log(`page weight ${chapter}: ${weight} bytes (${sizes.length} files)`);
-writeFileSync(`${out}/weight.txt`, `${chapter} ${weight}\n`);
-report.check(weight <= 50 * 1024, `weight: ${chapter} transfers ${weight} bytes > 50 KB`);
+// 5. Page weight of every chapter and model card: HTML + CSS + JS
+//    transferred (uncompressed, as served here, with the cache off; gzip, as
+//    Netlify sends them, only reported), images and the search index
+//    excluded, and no external requests (checked at the end). Figures to
+//    OUT/weight.txt.
+const cdp = await browser.context.newCDPSession(page);
+await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+const weights = [];
+for (const p of pages.filter((x) => isChapter(x) || isModel(x))) {
+  const parts = { document: 0, stylesheet: 0, script: 0 };
+  let gzip = 0;
+  const bodies = [];
+  const onResponse = (r) => {
+    const t = r.request().resourceType();
+    if (t in parts) bodies.push(r.body().then((b) => { parts[t] += b.length; gzip += gzipSync(b).length; }, () => { /* redirects have no body */ }));
+  };
+  page.on('response', onResponse);
+  await page.goto(base + p, { waitUntil: 'networkidle' });
+  page.off('response', onResponse);
+  await Promise.all(bodies);
+  weights.push({ p, total: parts.document + parts.stylesheet + parts.script, gzip, ...parts });
+}
+await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+weights.sort((a, b) => b.total - a.total);
+const heaviest = weights[0];
+const lines = weights.map((w) => `${w.p}\t${w.total}\t(HTML ${w.document}, CSS ${w.stylesheet}, JS ${w.script}; gzip ${w.gzip})`);
+writeFileSync(`${out}/weight.txt`, `# Bytes transferred per page: HTML + CSS + JS, uncompressed (gzip in brackets); images and search index excluded; limit 51200\n${lines.join('\n')}\nmax\t${heaviest.p}\t${heaviest.total}\n`);
+console.log(`page weight: ${weights.length} pages, heaviest ${heaviest.p} ${heaviest.total} bytes (${(heaviest.total / 1024).toFixed(1)} KB)`);
+report.check(weights.some((w) => isChapter(w.p)) && weights.some((w) => isModel(w.p)), 'weight: chapters and model cards measured');
+for (const w of weights) report.check(w.total <= 50 * 1024, `weight: ${w.p} transfers ${w.total} bytes > 50 KB`);
 
 // 6. Screenshots of the home page, a chapter and a model card.
-const model = pages.find((p) => p.startsWith('/toimintamallit/') && p.split('/').length > 3);
 for (const [name, p] of [['etusivu', '/'], ['luku', chapter], ['toimintamalli', model]]) {
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 900 });
