@@ -22,9 +22,15 @@ pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).filter(Stemmer::new(Language::Finnish)).build()
 }
 
-/// The first two steps of [`analyzer`]: words, lower-cased, not stemmed.
-pub fn word_splitter() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).build()
+/// The words of `text` as tantivy's `SimpleTokenizer` cuts them (runs of
+/// alphanumeric characters), not yet lower-cased, as slices of `text`.
+pub fn raw_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// The middle step of [`analyzer`], for one word at a time.
+fn lower_caser() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
 }
 
 /// The last step of [`analyzer`], for one lower-cased word at a time.
@@ -32,59 +38,53 @@ fn word_stemmer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::Finnish)).build()
 }
 
-/// The term of one lower-cased word, as [`words`] makes it.
-fn term_of(stemmer: &mut TextAnalyzer, word: &str) -> String {
-    if word.chars().any(char::is_numeric) {
-        return fold(word);
-    }
-    let mut stream = stemmer.token_stream(word);
+/// The first token `analyzer` makes of `text`, or `text` itself.
+fn one_token(analyzer: &mut TextAnalyzer, text: &str) -> String {
+    let mut stream = analyzer.token_stream(text);
     if stream.advance() {
-        fold(&stream.token().text)
+        stream.token().text.clone()
     } else {
-        fold(word)
+        text.to_string()
     }
 }
 
-/// Calls `f` with every lower-cased word of `text`, in order.
-pub fn for_each_word(splitter: &mut TextAnalyzer, text: &str, mut f: impl FnMut(&str)) {
-    let mut stream = splitter.token_stream(text);
-    while stream.advance() {
-        f(&stream.token().text);
+/// The term of one word as [`words`] makes it: lower-cased, stemmed (unless
+/// it has a digit), folded.
+fn term_of(lower: &mut TextAnalyzer, stemmer: &mut TextAnalyzer, word: &str) -> String {
+    let word = one_token(lower, word);
+    if word.chars().any(char::is_numeric) {
+        return fold(&word);
     }
+    fold(&one_token(stemmer, &word))
 }
 
 /// Every distinct word of a site and its term (an id into the sorted list of
-/// distinct terms), made once so that indexing only looks words up.
-pub struct Dictionary {
-    ids: FxHashMap<String, u32>,
+/// distinct terms): each distinct word is lower-cased and stemmed once, so
+/// indexing only cuts texts into words and looks them up.
+pub struct Dictionary<'a> {
+    /// Word as written in the text → term id.
+    ids: FxHashMap<&'a str, u32>,
     /// Distinct terms, ascending; a term id is an index into this list.
     pub terms: Vec<String>,
 }
 
-impl Dictionary {
-    /// Collects the words of all `texts` (in parallel) and stems each once.
-    pub fn new<'a>(texts: impl ParallelIterator<Item = &'a str>) -> Dictionary {
-        let words: FxHashSet<String> = texts
-            .fold(
-                || (word_splitter(), FxHashSet::default()),
-                |(mut splitter, mut set), text| {
-                    for_each_word(&mut splitter, text, |w| {
-                        if !set.contains(w) {
-                            set.insert(w.to_string());
-                        }
-                    });
-                    (splitter, set)
-                },
-            )
-            .map(|(_, set)| set)
+impl<'a> Dictionary<'a> {
+    /// Collects the words of all `texts` (in parallel) and analyses each once.
+    pub fn new(texts: impl ParallelIterator<Item = &'a str>) -> Dictionary<'a> {
+        let words: FxHashSet<&'a str> = texts
+            .fold(FxHashSet::default, |mut set, text| {
+                set.extend(raw_words(text));
+                set
+            })
             .reduce(FxHashSet::default, |a, b| {
                 let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
                 big.extend(small);
                 big
             });
-        let mut words: Vec<String> = words.into_iter().collect();
+        let mut words: Vec<&'a str> = words.into_iter().collect();
         words.par_sort_unstable();
-        let stems: Vec<String> = words.par_iter().map_init(word_stemmer, |st, w| term_of(st, w)).collect();
+        let stems: Vec<String> =
+            words.par_iter().map_init(|| (lower_caser(), word_stemmer()), |(lower, stemmer), w| term_of(lower, stemmer, w)).collect();
         let mut terms = stems.clone();
         terms.par_sort_unstable();
         terms.dedup();
@@ -93,10 +93,10 @@ impl Dictionary {
     }
 
     /// Appends the term ids of `text`'s words to `out`, in order.
-    pub fn term_ids(&self, splitter: &mut TextAnalyzer, text: &str, out: &mut Vec<u32>) {
+    pub fn term_ids(&self, text: &str, out: &mut Vec<u32>) {
         // Every word was collected by `new`; one that was not (never the case
         // for texts given to `new`) is left out rather than guessed.
-        for_each_word(splitter, text, |w| out.extend(self.ids.get(w)));
+        out.extend(raw_words(text).filter_map(|w| self.ids.get(w)));
     }
 
     /// Compound parts of every term, by id (see [`parts`]).
@@ -180,15 +180,15 @@ mod tests {
     #[test]
     fn the_dictionary_gives_the_analyzers_terms() {
         let texts = [
-            "Perhekeskuksen käytäntö, kotoutumista! 681/2023 H2",
+            "Perhekeskuksen käytäntö, kotoutumista! 681/2023 H2 ÄITI Äiti äiti ÅLAND œuvre naïve İstanbul ΣΟΦΙΑ",
             "perhekeskus PERHEKESKUKSESSA Äiti ääni; verkostojohtaminen",
             "verkosto perhekeskusverkosto",
         ];
         let dict = Dictionary::new(texts.par_iter().copied());
-        let (mut a, mut splitter) = (analyzer(), word_splitter());
+        let mut a = analyzer();
         for text in texts {
             let mut ids = Vec::new();
-            dict.term_ids(&mut splitter, text, &mut ids);
+            dict.term_ids(text, &mut ids);
             let via_dict: Vec<&str> = ids.iter().map(|i| dict.terms[*i as usize].as_str()).collect();
             assert_eq!(via_dict, terms(&mut a, text), "{text}");
         }

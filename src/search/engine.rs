@@ -93,10 +93,10 @@ impl SearchIndex {
         // Title and metadata are the page's, the same for each of its sections.
         let page_terms: Vec<[Vec<u32>; 2]> = inputs
             .par_iter()
-            .map_init(analyze::word_splitter, |splitter, p| {
+            .map(|p| {
                 let mut out = [Vec::new(), Vec::new()];
-                dict.term_ids(splitter, &p.meta.title, &mut out[0]);
-                dict.term_ids(splitter, &p.meta_text, &mut out[1]);
+                dict.term_ids(&p.meta.title, &mut out[0]);
+                dict.term_ids(&p.meta_text, &mut out[1]);
                 out
             })
             .collect();
@@ -108,7 +108,8 @@ impl SearchIndex {
         let id = sb.add_u64_field("id", STORED | FAST);
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register("ws", TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+        // Two indexing threads: the segments they make are read together (see `score_every_term`).
+        let mut writer: IndexWriter = index.writer_with_num_threads(2, 50_000_000)?;
         writer.set_merge_policy(Box::new(NoMergePolicy));
         let join = |ids: &mut dyn Iterator<Item = &u32>| -> String {
             let mut s = String::new();
@@ -125,11 +126,11 @@ impl SearchIndex {
             let made: Vec<TantivyDocument> = batch
                 .par_iter()
                 .enumerate()
-                .map_init(analyze::word_splitter, |splitter, (i, (page, s))| {
+                .map(|(i, (page, s))| {
                     let [title, meta] = &page_terms[*page];
                     let (mut heading, mut body) = (Vec::new(), Vec::new());
-                    dict.term_ids(splitter, &s.heading, &mut heading);
-                    dict.term_ids(splitter, &s.text, &mut body);
+                    dict.term_ids(&s.heading, &mut heading);
+                    dict.term_ids(&s.text, &mut body);
                     let mut compound = heading.iter().chain(&body).flat_map(|t| &parts[*t as usize]);
                     let mut title_compound = title.iter().flat_map(|t| &parts[*t as usize]);
                     doc!(

@@ -22,7 +22,7 @@
 //! of its content; numbered chunks carry the hash of all chunks of their kind.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write as _};
+use std::io;
 
 use base64::Engine as _;
 use flate2::write::GzEncoder;
@@ -77,12 +77,6 @@ fn sorted_string(out: &mut Vec<u8>, prev: &str, s: &str) {
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn gzip(bytes: &[u8]) -> io::Result<Vec<u8>> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::fast());
-    enc.write_all(bytes)?;
-    enc.finish()
 }
 
 /// Size-cut shards of sorted records: `(first key of each shard, file name)`.
@@ -215,6 +209,14 @@ fn key_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
     shards.finish()
 }
 
+/// One result chunk: pages by number (title, URL, section, description) and
+/// sections in order (anchor, heading, text).
+#[derive(serde::Serialize)]
+struct ResultChunk<'a> {
+    p: BTreeMap<usize, (&'a str, &'a str, &'a str, Option<&'a str>)>,
+    d: Vec<(&'a str, &'a str, &'a str)>,
+}
+
 /// Result chunks, cut by size: `{"p": {page: [title, url, section,
 /// description]}, "d": [[anchor, heading, text], ...]}` for a run of
 /// sections and the pages they belong to.
@@ -250,14 +252,17 @@ fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
         .collect();
     let all = hash(hashes.concat().as_bytes());
     ranges.par_iter().enumerate().try_for_each(|(i, (s, e))| {
-        let mut pages = serde_json::Map::new();
-        let mut rows = Vec::with_capacity(e - s);
+        let mut chunk = ResultChunk { p: BTreeMap::new(), d: Vec::with_capacity(e - s) };
         for (page, d) in &docs[*s..*e] {
             let m = &inputs[*page].meta;
-            pages.entry(page.to_string()).or_insert_with(|| json!([m.title, m.url, m.section, m.description]));
-            rows.push(json!([d.anchor, d.heading, d.text]));
+            chunk.p.entry(*page).or_insert((&m.title, &m.url, &m.section, m.description.as_deref()));
+            chunk.d.push((&d.anchor, &d.heading, &d.text));
         }
-        sink.write(&format!("haku/x-{i}-{all}.bin"), &gzip(&serde_json::to_vec(&json!({ "p": pages, "d": rows }))?)?)
+        // Serialised first, then compressed in one piece: many small writes into the compressor cost more.
+        let raw = serde_json::to_vec(&chunk)?;
+        let mut enc = GzEncoder::new(Vec::with_capacity(raw.len() / 2), Compression::fast());
+        io::Write::write_all(&mut enc, &raw)?;
+        sink.write(&format!("haku/x-{i}-{all}.bin"), &enc.finish()?)
     })?;
     let mut deltas = Vec::new();
     let mut last = 0;

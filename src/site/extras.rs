@@ -2,6 +2,8 @@
 //! sitemap, robots.txt, the Atom feed, redirects for old addresses, the
 //! accessibility statement, and the theme's and content's static files.
 
+use rayon::prelude::*;
+
 use super::{writer::Writer, Site};
 use crate::content;
 use crate::content::library::normalise_alias;
@@ -23,14 +25,15 @@ impl Site {
         ctx.insert("topics", &topics);
         ctx.insert("url", &views.url("/aihealueet/"));
         out.push(writer.html("topics.html", &mut ctx, "/aihealueet/"));
-        for t in self.lib.topics.values() {
+        let each: Vec<_> = self.lib.topics.values().collect();
+        out.par_extend(each.par_iter().map(|t| {
             let path = format!("/aihealueet/{}/", t.slug);
             let pages: Vec<_> = t.pages.iter().map(|p| views.summary(*p)).collect();
             let mut ctx = writer.renderer.context();
             ctx.insert("topic", &serde_json::json!({ "name": t.name, "url": views.url(&path) }));
             ctx.insert("pages", &pages);
-            out.push(writer.html("topic.html", &mut ctx, &path));
-        }
+            writer.html("topic.html", &mut ctx, &path)
+        }));
         out
     }
 

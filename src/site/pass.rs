@@ -164,30 +164,36 @@ impl Site {
         let views = self.views(&changes);
         let writer = Writer::new(sink, &renderer, &views);
         let mut results = Vec::new();
-        for s in &self.lib.sections {
-            let view = views.section(s.id, &sections_md[s.id.0]);
-            let template = s.front.template.clone().unwrap_or_else(|| {
+        let section_pages: Vec<Result<(), Diagnostic>> = self
+            .lib
+            .sections
+            .par_iter()
+            .map(|s| {
+                let view = views.section(s.id, &sections_md[s.id.0]);
+                let template = s.front.template.clone().unwrap_or_else(|| {
+                    if s.id == ROOT {
+                        "home.html"
+                    } else if view.is_models {
+                        "catalogue.html"
+                    } else {
+                        "section.html"
+                    }
+                    .into()
+                });
+                let mut ctx = renderer.context();
+                ctx.insert("current_url", &view.url);
+                ctx.insert("current_section", &self.top_section_url(&views, s.id));
+                ctx.insert("section", &view);
                 if s.id == ROOT {
-                    "home.html"
-                } else if view.is_models {
-                    "catalogue.html"
-                } else {
-                    "section.html"
+                    let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
+                    let models: Vec<_> = self.lib.models.iter().map(|p| views.summary(*p)).collect();
+                    ctx.insert("chapters", &chapters);
+                    ctx.insert("models", &models);
                 }
-                .into()
-            });
-            let mut ctx = renderer.context();
-            ctx.insert("current_url", &view.url);
-            ctx.insert("current_section", &self.top_section_url(&views, s.id));
-            ctx.insert("section", &view);
-            if s.id == ROOT {
-                let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
-                let models: Vec<_> = self.lib.models.iter().map(|p| views.summary(*p)).collect();
-                ctx.insert("chapters", &chapters);
-                ctx.insert("models", &models);
-            }
-            results.push(writer.html(&template, &mut ctx, &s.path));
-        }
+                writer.html(&template, &mut ctx, &s.path)
+            })
+            .collect();
+        results.extend(section_pages);
         clock.lap("sections");
         results.extend(self.render_topics(&views, &writer));
         clock.lap("topics");

@@ -129,11 +129,16 @@ fn page(r: &mut Rng, i: usize, pages: usize, per_section: usize) -> String {
             words += para.iter().map(|p| p.split(' ').count()).sum::<usize>();
             let _ = writeln!(s, "{}\n", para.join(" "));
         }
+        // Every word counts towards the page's length: lists and tables too.
+        words += 4;
         match h % 4 {
             0 => {
-                let _ = writeln!(s, "- {}\n- {}\n- {}\n", sentence(r), sentence(r), sentence(r));
+                let items = [sentence(r), sentence(r), sentence(r)];
+                words += items.iter().map(|p| p.split(' ').count()).sum::<usize>();
+                let _ = writeln!(s, "- {}\n- {}\n- {}\n", items[0], items[1], items[2]);
             }
             1 => {
+                words += 8;
                 let _ = writeln!(s, "| Toimija | Tehtävä |\n|---|---|\n| {} | {} |\n| {} | {} |\n", word(r), word(r), word(r), word(r));
             }
             2 if r.below(3) == 0 => {
