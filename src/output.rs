@@ -38,6 +38,10 @@ pub trait Sink: Sync {
 struct Claims(Mutex<BTreeSet<String>>);
 
 impl Claims {
+    fn count(&self) -> usize {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
     fn claim(&self, key: &str) -> io::Result<()> {
         // A poisoned lock only means a writer panicked mid-insert; the set itself is intact.
         let mut set = self.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -174,6 +178,8 @@ pub fn resolve_fully(path: &Path) -> PathBuf {
 /// A staging folder that becomes the output folder on [`Staging::publish`].
 pub struct Staging {
     claims: Claims,
+    /// Folders made so far: a file in an existing folder needs no `mkdir`.
+    made: Mutex<std::collections::HashSet<PathBuf>>,
     out: PathBuf,
     dir: PathBuf,
     published: bool,
@@ -195,11 +201,27 @@ impl Staging {
             fs::create_dir_all(parent)?;
         }
         fs::create_dir(&dir)?;
-        Ok(Staging { claims: Claims::default(), out: out.to_path_buf(), dir, published: false })
+        Ok(Staging { claims: Claims::default(), made: Mutex::default(), out: out.to_path_buf(), dir, published: false })
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Files written so far.
+    pub fn files(&self) -> usize {
+        self.claims.count()
+    }
+
+    /// Makes `path`'s folder, unless an earlier file already did.
+    fn make_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(parent) = path.parent() else { return Ok(()) };
+        if self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(parent) {
+            return Ok(());
+        }
+        fs::create_dir_all(parent)?;
+        self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
+        Ok(())
     }
 
     /// Moves the finished staging folder into place. On Linux the two folders
@@ -252,9 +274,7 @@ impl Sink for Staging {
     fn write_chunks(&self, rel: &str, chunks: &[&[u8]]) -> io::Result<()> {
         use std::io::Write as _;
         let path = self.dir.join(claim(&self.claims, rel)?);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
+        self.make_parent(&path)?;
         let mut f = fs::File::create(path)?;
         for c in chunks {
             f.write_all(c)?;
@@ -265,9 +285,7 @@ impl Sink for Staging {
     fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
         use std::io::Write as _;
         let path = self.dir.join(claim(&self.claims, rel)?);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
+        self.make_parent(&path)?;
         let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(path)?);
         fill(&mut f)?;
         f.flush()

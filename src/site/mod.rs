@@ -286,18 +286,14 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
     // Every page is written and checked: a large site need not hold its sources any longer.
     site.lib.release_sources();
     let mut report = site.render_rest(pages, &staging).map_err(with_load_warnings)?;
+    report.files = staging.files();
     let before_publish = Instant::now();
     staging.publish().map_err(io_err)?;
     report.phases.insert(0, load_phase);
     report.phases.push(Phase::now("publish", before_publish.elapsed().as_secs_f64()));
     report.warnings.extend(load_warnings);
-    report.files = count_files(out);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
-}
-
-fn count_files(dir: &Path) -> usize {
-    walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).count()
 }
 
 /// `check`, then every external link (see `external`); also returns how many URLs were checked.

@@ -163,37 +163,7 @@ impl Site {
         let PagesDone { pages_md, sections_md, changes, renderer, warnings: mut diags, mut clock } = done;
         let views = self.views(&changes);
         let writer = Writer::new(sink, &renderer, &views);
-        let mut results = Vec::new();
-        let section_pages: Vec<Result<(), Diagnostic>> = self
-            .lib
-            .sections
-            .par_iter()
-            .map(|s| {
-                let view = views.section(s.id, &sections_md[s.id.0]);
-                let template = s.front.template.clone().unwrap_or_else(|| {
-                    if s.id == ROOT {
-                        "home.html"
-                    } else if view.is_models {
-                        "catalogue.html"
-                    } else {
-                        "section.html"
-                    }
-                    .into()
-                });
-                let mut ctx = renderer.context();
-                ctx.insert("current_url", &view.url);
-                ctx.insert("current_section", &self.top_section_url(&views, s.id));
-                ctx.insert("section", &view);
-                if s.id == ROOT {
-                    let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
-                    let models: Vec<_> = self.lib.models.iter().map(|p| views.summary(*p)).collect();
-                    ctx.insert("chapters", &chapters);
-                    ctx.insert("models", &models);
-                }
-                writer.html(&template, &mut ctx, &s.path)
-            })
-            .collect();
-        results.extend(section_pages);
+        let mut results = self.render_section_pages(&views, &writer, &sections_md);
         clock.lap("sections");
         results.extend(self.render_topics(&views, &writer));
         clock.lap("topics");
@@ -216,6 +186,38 @@ impl Site {
             return Err(diags);
         }
         Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0, phases: clock.laps })
+    }
+
+    /// Every section's page: the home page, chapter sections, the catalogue.
+    fn render_section_pages(&self, views: &Views, writer: &Writer, sections_md: &[Rendered]) -> Vec<Result<(), Diagnostic>> {
+        self.lib
+            .sections
+            .par_iter()
+            .map(|s| {
+                let view = views.section(s.id, &sections_md[s.id.0]);
+                let template = s.front.template.clone().unwrap_or_else(|| {
+                    if s.id == ROOT {
+                        "home.html"
+                    } else if view.is_models {
+                        "catalogue.html"
+                    } else {
+                        "section.html"
+                    }
+                    .into()
+                });
+                let mut ctx = writer.renderer.context();
+                ctx.insert("current_url", &view.url);
+                ctx.insert("current_section", &self.top_section_url(views, s.id));
+                ctx.insert("section", &view);
+                if s.id == ROOT {
+                    let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
+                    let models: Vec<_> = self.lib.models.iter().map(|p| views.summary(*p)).collect();
+                    ctx.insert("chapters", &chapters);
+                    ctx.insert("models", &models);
+                }
+                writer.html(&template, &mut ctx, &s.path)
+            })
+            .collect()
     }
 
     /// Renders the Markdown of every page and section, in parallel.

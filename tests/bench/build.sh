@@ -2,17 +2,28 @@
 # Build benchmark (issue 6): generates Finnish handbooks of 1,000 and 10,000
 # pages, then for each size runs, RUNS times, alternately:
 #   - the floor: Markdown rendering + writing one folder per page (no templates),
-#   - `handbook build` into a fresh output folder,
-# and reports median wall time, peak memory and the ratio to the floor
-# measured in the same run. Optionally Zola/Hugo when installed (not required).
+#   - `handbook build` into a fresh output folder (search index included),
+# and reports median wall time, peak memory, the ratio to the floor measured
+# in the same run, and how time grows from the smallest to the largest size.
+# Optionally Zola/Hugo when installed (not required).
 #
 # Usage: tests/bench/build.sh [RUNS] [SIZES...]     (defaults: 5, "1000 10000")
+# Environment:
+#   BENCH_DIR  where sites and outputs go (default: a new folder under /tmp;
+#              a tmpfs such as /dev/shm/x measures without the disk)
+#   SETTLE     seconds to wait after deleting an output before the next run
+#              (default 12). ext4 without a journal skips inodes deleted in
+#              the last 5-10 s when it allocates new ones, so creating tens of
+#              thousands of files right after deleting as many gets slower the
+#              more recent deletions there are: without the pause the figures
+#              measure that, for both the floor and the build, not the tools.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-5}
 shift || true
 SIZES=${*:-1000 10000}
-WORK=${BENCH_DIR:-$(mktemp -d /tmp/handbook-bench.XXXXXX)}
+SETTLE=${SETTLE:-12}
+if [ -n "${BENCH_DIR:-}" ]; then mkdir -p "$BENCH_DIR"; WORK=$BENCH_DIR; else WORK=$(mktemp -d /tmp/handbook-bench.XXXXXX); fi
 
 cargo build --release --quiet --bin handbook --example gen_corpus --example floor
 BIN=$PWD/target/release/handbook
@@ -25,28 +36,37 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 # run CMD...: prints "seconds kilobytes" of one run
 measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 
-printf '| pages | handbook build (median s) | peak MB | floor (median s) | ratio to floor |\n|---|---|---|---|---|\n' > "$WORK/table.md"
+settle() { sync; sleep "$SETTLE"; }
+
+printf '| pages | Markdown | handbook build (median s) | peak MB | floor (median s) | ratio to floor |\n|---|---|---|---|---|---|\n' > "$WORK/table.md"
+first_n=""; first_t=""
 for n in $SIZES; do
   site="$WORK/site-$n"
-  "$GEN" "$n" "$site" >/dev/null
+  mb=$("$GEN" "$n" "$site" | sed -E 's/.*sivua, ([0-9.]+) MB.*/\1/')
   : > "$WORK/hb-$n.txt"; : > "$WORK/fl-$n.txt"
   for _ in $(seq "$RUNS"); do
     rm -rf "$WORK/floor-out" "$site/public" "$site"/.public.*
-    sync
+    settle
     measure "$FLOOR" "$site" "$WORK/floor-out" >> "$WORK/fl-$n.txt"
     rm -rf "$WORK/floor-out"
-    sync
+    settle
     (cd "$site" && measure "$BIN" build) >> "$WORK/hb-$n.txt"
   done
   hb=$(cut -d' ' -f1 "$WORK/hb-$n.txt" | median)
   mem=$(cut -d' ' -f2 "$WORK/hb-$n.txt" | median)
   fl=$(cut -d' ' -f1 "$WORK/fl-$n.txt" | median)
-  ratio=$(awk -v a="$hb" -v b="$fl" 'BEGIN {printf "%.2f", a / b}')
-  printf '| %s | %s | %.0f | %s | %s |\n' "$n" "$hb" "$(awk -v m="$mem" 'BEGIN {print m / 1024}')" "$fl" "$ratio" >> "$WORK/table.md"
+  ratio=$(awk -v a="$hb" -v b="$fl" 'BEGIN {printf "%.1f", a / b}')
+  printf '| %s | %s MB | %s | %.0f | %s | %s |\n' "$n" "$mb" "$hb" "$(awk -v m="$mem" 'BEGIN {print m / 1024}')" "$fl" "$ratio" >> "$WORK/table.md"
+  if [ -z "$first_n" ]; then first_n=$n; first_t=$hb; fi
+  last_n=$n; last_t=$hb
   if command -v zola >/dev/null; then echo "(zola found: run it on $site by hand for comparison)"; fi
 done
 cat "$WORK/table.md"
-echo "step timings of one 10,000-page build (HANDBOOK_TIMINGS=1):"
-last=$(echo "$SIZES" | awk '{print $NF}')
-(cd "$WORK/site-$last" && rm -rf public .public.* && HANDBOOK_TIMINGS=1 "$BIN" build 2>&1 | grep -E '^  ')
+if [ "$first_n" != "$last_n" ]; then
+  awk -v a="$first_t" -v b="$last_t" -v m="$first_n" -v n="$last_n" \
+    'BEGIN {printf "\n%d -> %d pages (%.0fx): time x%.1f (linear or better when at most %.0f)\n", m, n, n / m, b / a, n / m}'
+fi
+echo
+echo "step timings of one $last_n-page build (HANDBOOK_TIMINGS=1):"
+(cd "$WORK/site-$last_n" && rm -rf public .public.* && settle && HANDBOOK_TIMINGS=1 "$BIN" build 2>&1 | grep -E '^  [a-z]')
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"
