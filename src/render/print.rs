@@ -67,19 +67,13 @@ pub fn adapt_into(html: &str, prefix: &str, chapters: &Chapters, out: &mut Strin
             out.push(((d + 1).min(b'6')) as char);
             i += pos + 1;
             last = i;
-        } else if rest.starts_with(b" id=\"") {
+        } else if let Some(attr) = [" id=\"", " href=\"#"].into_iter().find(|a| rest.starts_with(a.as_bytes())) {
+            // An id, or a link to one on the same page: both get the chapter's prefix.
             out.push_str(&html[last..i]);
-            out.push_str(" id=\"");
+            out.push_str(attr);
             out.push_str(prefix);
             out.push('-');
-            i += 5;
-            last = i;
-        } else if rest.starts_with(b" href=\"#") {
-            out.push_str(&html[last..i]);
-            out.push_str(" href=\"#");
-            out.push_str(prefix);
-            out.push('-');
-            i += 8;
+            i += attr.len();
             last = i;
         } else if let Some((target, len)) = rest.strip_prefix(b" href=\"").and_then(|_| chapter_link(&html[i + 7..], chapters)) {
             out.push_str(&html[last..i]);
