@@ -44,14 +44,52 @@ pub const TEXT_BYTES: usize = 16 * 1024;
 /// Filter groups, in the order the search page shows them.
 pub const GROUPS: [&str; 4] = ["phase", "topic", "funder", "region"];
 
-/// 64-bit FNV-1a, hex: short, stable content hashes for file names.
-pub fn hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+/// A content hash for file names, fed in parts: eight bytes at a time
+/// (multiply and xor-shift), each part closed by its length so that parts
+/// cannot run into each other, then mixed once more. Stable across runs and
+/// platforms; 48 bits of it name a file.
+struct ContentHash(u64);
+
+impl ContentHash {
+    fn new() -> ContentHash {
+        ContentHash(0xcbf2_9ce4_8422_2325)
     }
-    format!("{:012x}", h >> 16)
+
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 ^= self.0 >> 29;
+    }
+
+    fn update(&mut self, bytes: &[u8]) -> &mut ContentHash {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let mut last = [0u8; 8];
+        last[..words.remainder().len()].copy_from_slice(words.remainder());
+        self.mix(u64::from_le_bytes(last));
+        self.mix(bytes.len() as u64);
+        self
+    }
+
+    /// Twelve hex digits.
+    fn hex(&self) -> String {
+        // The finaliser of MurmurHash3: every input bit reaches every output bit.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^= h >> 33;
+        format!("{:012x}", h >> 16)
+    }
+}
+
+/// The content hash of `bytes`, as twelve hex digits, for file names.
+pub fn hash(bytes: &[u8]) -> String {
+    ContentHash::new().update(bytes).hex()
 }
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {
@@ -238,16 +276,15 @@ fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
     let hashes: Vec<String> = ranges
         .par_iter()
         .map(|(s, e)| {
-            let mut bytes = Vec::new();
+            let mut h = ContentHash::new();
             for (page, d) in &docs[*s..*e] {
                 let m = &inputs[*page].meta;
                 let description = m.description.as_deref().unwrap_or_default();
                 for part in [&d.anchor, &d.heading, &d.text, &m.title, &m.url, &m.section, description] {
-                    bytes.extend_from_slice(part.as_bytes());
-                    bytes.push(0);
+                    h.update(part.as_bytes());
                 }
             }
-            hash(&bytes)
+            h.hex()
         })
         .collect();
     let all = hash(hashes.concat().as_bytes());
