@@ -5,7 +5,9 @@
 #   - `handbook build` into a fresh output folder (search index included),
 # and reports median wall time, peak memory, the ratio to the floor measured
 # in the same run, and how time grows from the smallest to the largest size.
-# Optionally Zola/Hugo when installed (not required).
+# When `hugo` is installed (Debian: apt-get install hugo, 0.111 as in issue 6)
+# it builds the same content with minimal templates (a page with the list of
+# its section's pages) in the same runs, for comparison (not required).
 #
 # Usage: tests/bench/build.sh [RUNS] [SIZES...]     (defaults: 5, "1000 10000")
 # Environment:
@@ -26,6 +28,17 @@ SETTLE=${SETTLE:-12}
 if [ -n "${BENCH_DIR:-}" ]; then mkdir -p "$BENCH_DIR"; WORK=$BENCH_DIR; else WORK=$(mktemp -d /tmp/handbook-bench.XXXXXX); fi
 
 cargo build --release --quiet --bin handbook --example gen_corpus --example floor
+HUGO=$(command -v hugo || true)
+
+# hugo_site SITE DIR: a Hugo project in DIR over SITE's content, with minimal templates.
+hugo_site() {
+  mkdir -p "$2/layouts/_default"
+  ln -sfn "$1/content" "$2/content"
+  printf 'baseURL = "https://example.org/"\nlanguageCode = "fi"\ntitle = "Vertailu"\ndisableKinds = ["taxonomy", "term"]\n' > "$2/hugo.toml"
+  local head='<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>'
+  printf '%s\n<nav><ul>{{ range .CurrentSection.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></nav>\n<main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>\n' "$head" > "$2/layouts/_default/single.html"
+  printf '%s\n<main><h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></main></body></html>\n' "$head" > "$2/layouts/_default/list.html"
+}
 BIN=$PWD/target/release/handbook
 GEN=$PWD/target/release/examples/gen_corpus
 FLOOR=$PWD/target/release/examples/floor
@@ -39,11 +52,13 @@ measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 settle() { sync; sleep "$SETTLE"; }
 
 printf '| pages | Markdown | handbook build (median s) | peak MB | floor (median s) | ratio to floor |\n|---|---|---|---|---|---|\n' > "$WORK/table.md"
+: > "$WORK/hugo.md"
 first_n=""; first_t=""
 for n in $SIZES; do
   site="$WORK/site-$n"
   mb=$("$GEN" "$n" "$site" | sed -E 's/.*sivua, ([0-9.]+) MB.*/\1/')
-  : > "$WORK/hb-$n.txt"; : > "$WORK/fl-$n.txt"
+  : > "$WORK/hb-$n.txt"; : > "$WORK/fl-$n.txt"; : > "$WORK/hugo-$n.txt"
+  [ -z "$HUGO" ] || hugo_site "$site" "$WORK/hugo-$n"
   for _ in $(seq "$RUNS"); do
     rm -rf "$WORK/floor-out" "$site/public" "$site"/.public.*
     settle
@@ -51,6 +66,12 @@ for n in $SIZES; do
     rm -rf "$WORK/floor-out"
     settle
     (cd "$site" && measure "$BIN" build) >> "$WORK/hb-$n.txt"
+    if [ -n "$HUGO" ]; then
+      rm -rf "$WORK/hugo-$n/public"
+      settle
+      (cd "$WORK/hugo-$n" && measure "$HUGO" --quiet) >> "$WORK/hugo-$n.txt"
+      rm -rf "$WORK/hugo-$n/public"
+    fi
   done
   hb=$(cut -d' ' -f1 "$WORK/hb-$n.txt" | median)
   mem=$(cut -d' ' -f2 "$WORK/hb-$n.txt" | median)
@@ -59,9 +80,14 @@ for n in $SIZES; do
   printf '| %s | %s MB | %s | %.0f | %s | %s |\n' "$n" "$mb" "$hb" "$(awk -v m="$mem" 'BEGIN {print m / 1024}')" "$fl" "$ratio" >> "$WORK/table.md"
   if [ -z "$first_n" ]; then first_n=$n; first_t=$hb; fi
   last_n=$n; last_t=$hb
+  if [ -n "$HUGO" ]; then
+    printf '%s pages: Hugo (no search index) median %s s, peak %.0f MB\n' "$n" "$(cut -d' ' -f1 "$WORK/hugo-$n.txt" | median)" \
+      "$(cut -d' ' -f2 "$WORK/hugo-$n.txt" | median | awk '{print $1 / 1024}')" >> "$WORK/hugo.md"
+  fi
   if command -v zola >/dev/null; then echo "(zola found: run it on $site by hand for comparison)"; fi
 done
 cat "$WORK/table.md"
+if [ -n "$HUGO" ]; then echo; echo "same content, same runs, $("$HUGO" version | cut -d' ' -f1-2):"; cat "$WORK/hugo.md"; fi
 if [ "$first_n" != "$last_n" ]; then
   awk -v a="$first_t" -v b="$last_t" -v m="$first_n" -v n="$last_n" \
     'BEGIN {printf "\n%d -> %d pages (%.0fx): time x%.1f (linear or better when at most %.0f)\n", m, n, n / m, b / a, n / m}'
