@@ -7,6 +7,11 @@
 //! from tantivy once, at build time. The static export ships those scores, so
 //! the browser ranks by summing them exactly as tantivy's Boolean query does
 //! for `handbook search`.
+//!
+//! Terms reach tantivy as short tokens (a term's number in the sorted list of
+//! distinct terms, one to three characters): BM25 depends only on counts and
+//! field lengths, which stay the same, while tantivy hashes and stores far
+//! fewer bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,9 +51,34 @@ pub struct SearchIndex {
     pub pages: Vec<PageMeta>,
     pub docs: Vec<Doc>,
     pub postings: BTreeMap<String, Postings>,
-    index: Index,
     reader: IndexReader,
     fields: Vec<(Field, f32)>,
+    /// Every distinct term, ascending: tantivy indexes a term as its position
+    /// here, written as a short token (see [`token`]).
+    terms: Vec<String>,
+}
+
+/// Digits of the tokens tantivy indexes in place of terms: none is whitespace,
+/// so the whitespace tokenizer cuts them back out of the joined field text.
+const TOKEN_DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
+
+/// Appends the token of term `id` to `out`: its digits in base 64, lowest
+/// first, so that common short ids hash and compare in one to three bytes.
+fn push_token(out: &mut String, mut id: u32) {
+    loop {
+        out.push(TOKEN_DIGITS[(id % 64) as usize] as char);
+        id /= 64;
+        if id == 0 {
+            break;
+        }
+    }
+}
+
+/// The token of term `id`.
+fn token(id: u32) -> String {
+    let mut s = String::with_capacity(4);
+    push_token(&mut s, id);
+    s
 }
 
 /// A ranked page.
@@ -117,7 +147,7 @@ impl SearchIndex {
                 if !s.is_empty() {
                     s.push(' ');
                 }
-                s.push_str(&dict.terms[*i as usize]);
+                push_token(&mut s, *i);
             }
             s
         };
@@ -157,18 +187,21 @@ impl SearchIndex {
         writer.commit()?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let pages = inputs.iter().map(|p| p.meta.clone()).collect();
-        let mut this = SearchIndex { pages, docs, postings: BTreeMap::new(), index, reader, fields };
-        this.postings = this.score_every_term(&dict.terms)?;
+        let mut this = SearchIndex { pages, docs, postings: BTreeMap::new(), reader, fields, terms: dict.terms };
+        this.postings = this.score_every_term()?;
         Ok(this)
     }
 
     /// "This term in any field" as a tantivy query, boosted per field.
     fn term_query(&self, term: &str) -> Box<dyn Query> {
+        // A term that is not in the index is asked as a token no term has
+        // (`~` is not a token digit), so it matches nothing.
+        let token = self.terms.binary_search_by(|t| t.as_str().cmp(term)).map_or_else(|_| "~".to_string(), |i| token(i as u32));
         let clauses: Vec<(Occur, Box<dyn Query>)> = self
             .fields
             .iter()
             .map(|(f, boost)| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(*f, term), IndexRecordOption::WithFreqs));
+                let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(*f, &token), IndexRecordOption::WithFreqs));
                 (Occur::Should, Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>)
             })
             .collect();
@@ -187,7 +220,7 @@ impl SearchIndex {
     /// with the searcher's statistics and the field boosts): the same numbers
     /// its Boolean query of boosted term queries sums, without running one
     /// query per term.
-    fn score_every_term(&self, terms: &[String]) -> tantivy::Result<BTreeMap<String, Postings>> {
+    fn score_every_term(&self) -> tantivy::Result<BTreeMap<String, Postings>> {
         let searcher = self.reader.searcher();
         let mut segments = Vec::new();
         for seg in searcher.segment_readers() {
@@ -199,12 +232,15 @@ impl SearchIndex {
                 .collect::<tantivy::Result<Vec<_>>>()?;
             segments.push((ids, per_field));
         }
-        let scored: Vec<(String, Postings)> = terms
+        let scored: Vec<(String, Postings)> = self
+            .terms
             .par_iter()
-            .map(|text| {
+            .enumerate()
+            .map(|(id, text)| {
+                let token = token(id as u32);
                 let mut hits: Postings = Vec::new();
                 for (k, (field, boost)) in self.fields.iter().enumerate() {
-                    let term = Term::from_field_text(*field, text);
+                    let term = Term::from_field_text(*field, &token);
                     let mut weight = None;
                     for (ids, per_field) in &segments {
                         let (inverted, norms) = &per_field[k];
@@ -277,10 +313,6 @@ impl SearchIndex {
         let mut analyzer = analyze::analyzer();
         analyze::words(&mut analyzer, query).iter().flat_map(|(w, s)| self.expand(w, s)).map(|(t, _)| t).collect()
     }
-
-    pub fn index(&self) -> &Index {
-        &self.index
-    }
 }
 
 /// Keeps the best section of each page; ties broken by page order, deterministic.
@@ -297,4 +329,27 @@ pub fn best_per_page(docs: &[Doc], scored: Vec<(f32, usize)>, limit: usize) -> V
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.page.cmp(&b.page)));
     hits.truncate(limit);
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_tokens_are_distinct_short_and_survive_the_whitespace_tokenizer() {
+        let n = 300_000u32;
+        let tokens: Vec<String> = (0..n).map(token).collect();
+        assert_eq!(tokens.iter().collect::<BTreeSet<_>>().len(), n as usize, "one token per term");
+        assert!(tokens[..64].iter().all(|t| t.len() == 1) && tokens[(n - 1) as usize].len() == 4);
+        // Joined with spaces and cut again, every token comes back whole (none of `~`).
+        let joined = tokens[..5000].join(" ");
+        let mut analyzer = TextAnalyzer::builder(WhitespaceTokenizer::default()).build();
+        let mut stream = analyzer.token_stream(&joined);
+        let mut back = Vec::new();
+        while let Some(t) = tantivy::tokenizer::TokenStream::next(&mut stream) {
+            back.push(t.text.clone());
+        }
+        assert_eq!(back, tokens[..5000]);
+        assert!(!tokens.iter().any(|t| t.contains('~')), "`~` is the token of no term");
+    }
 }
