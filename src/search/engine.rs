@@ -9,7 +9,7 @@
 //! for `handbook search`.
 //!
 //! Terms reach tantivy as short tokens (a term's number in the sorted list of
-//! distinct terms, one to three characters): BM25 depends only on counts and
+//! distinct terms in base 64: three characters cover 262,144 terms): BM25 depends only on counts and
 //! field lengths, which stay the same, while tantivy hashes and stores far
 //! fewer bytes.
 
@@ -63,7 +63,7 @@ pub struct SearchIndex {
 const TOKEN_DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
 
 /// Appends the token of term `id` to `out`: its digits in base 64, lowest
-/// first, so that common short ids hash and compare in one to three bytes.
+/// first: one byte for the first 64 ids, three up to 262,143, four beyond.
 fn push_token(out: &mut String, mut id: u32) {
     loop {
         out.push(TOKEN_DIGITS[(id % 64) as usize] as char);
