@@ -151,6 +151,36 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// [`line_col`] for many offsets into one text, in mostly ascending order (the
+/// links of a page): each call scans only from the previous offset, so a page
+/// with many links is not rescanned from its start for each.
+pub struct Lines<'a> {
+    text: &'a str,
+    at: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        Lines { text, at: 0, line: 1, line_start: 0 }
+    }
+
+    /// 1-based (line, column) of byte `offset`, as [`line_col`] gives it.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        if offset < self.at {
+            *self = Lines::new(self.text);
+        }
+        for (i, _) in self.text[self.at..offset].match_indices('\n') {
+            self.line += 1;
+            self.line_start = self.at + i + 1;
+        }
+        self.at = offset;
+        (self.line, self.text[self.line_start..offset].chars().count() + 1)
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -201,6 +231,16 @@ mod tests {
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 3), (2, 1));
         assert_eq!(line_col(t, t.find('x').unwrap()), (2, 4));
+    }
+
+    #[test]
+    fn lines_agree_with_line_col_in_any_order() {
+        let t = "ab\näö x\n\nyksi kaksi\nä";
+        let mut lines = Lines::new(t);
+        let offsets: Vec<usize> = (0..=t.len() + 2).chain((0..t.len()).rev()).chain([3, 9, 1, 14]).collect();
+        for o in offsets {
+            assert_eq!(lines.line_col(o), line_col(t, o), "offset {o}");
+        }
     }
 
     #[test]

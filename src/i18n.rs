@@ -118,23 +118,36 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("feed_title", "Uudet ja päivitetyt sivut", "Nya och uppdaterade sidor", "New and updated pages"),
 ];
 
+/// The column of `lang` in one row (`fi`, `sv` or `en`; anything else falls back to Finnish).
+fn pick(row: &(&'static str, &'static str, &'static str, &'static str), lang: &str) -> &'static str {
+    match lang {
+        "sv" => row.2,
+        "en" => row.3,
+        _ => row.1,
+    }
+}
+
 /// The strings of `lang` (`fi`, `sv` or `en`; anything else falls back to Finnish).
 pub fn strings(lang: &str) -> BTreeMap<&'static str, &'static str> {
-    STRINGS
-        .iter()
-        .map(|(k, fi, sv, en)| {
-            let s = match lang {
-                "sv" => sv,
-                "en" => en,
-                _ => fi,
-            };
-            (*k, *s)
-        })
-        .collect()
+    STRINGS.iter().map(|row| (row.0, pick(row, lang))).collect()
+}
+
+/// One string of `lang`, without building the whole table.
+pub fn string(lang: &str, key: &str) -> Option<&'static str> {
+    STRINGS.iter().find(|row| row.0 == key).map(|row| pick(row, lang))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_string_is_the_tables() {
+        for lang in ["fi", "sv", "en", "xx"] {
+            let all = super::strings(lang);
+            assert!(all.iter().all(|(k, v)| super::string(lang, k) == Some(*v)), "{lang}");
+        }
+        assert_eq!(super::string("fi", "ei-ole"), None);
+    }
+
     #[test]
     fn keys_are_unique_and_filled() {
         let mut keys: Vec<&str> = super::STRINGS.iter().map(|r| r.0).collect();

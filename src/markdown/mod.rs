@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
+use crate::diagnostics::{line_col, Diagnostic, Diagnostics, Lines};
 use crate::slug::slugify;
 use links::LinkResolver;
 
@@ -196,14 +196,14 @@ fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
 
 fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: &mut Rendered) {
     let diags = &mut out.diagnostics;
+    let mut lines = Lines::new(src.file_text);
     for i in 0..events.len() {
         let (is_image, dest) = match &events[i].0 {
             Event::Start(Tag::Link { dest_url, .. }) => (false, dest_url.to_string()),
             Event::Start(Tag::Image { dest_url, .. }) => (true, dest_url.to_string()),
             _ => continue,
         };
-        let range = events[i].1.clone();
-        let (line, col) = position(src, &range);
+        let (line, col) = lines.line_col(src.body_offset + events[i].1.start);
         if is_image {
             let alt_empty = events[i + 1..]
                 .iter()

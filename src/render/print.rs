@@ -50,39 +50,54 @@ impl Chapters {
 
 /// Appends one chapter's HTML, adapted for the combined print page, to `out`.
 /// `prefix` is the chapter's own [`anchor`].
+///
+/// Text between tags is copied without looking at it (rewrites happen only
+/// inside tags); inside a tag, quoted attribute values are skipped whole, so a
+/// `>` in one does not end the tag.
 pub fn adapt_into(html: &str, prefix: &str, chapters: &Chapters, out: &mut String) {
     let b = html.as_bytes();
     let mut last = 0;
     let mut i = 0;
-    while i < b.len() {
-        // Only `<` and ` ` can start a rewrite: skip everything else quickly.
-        if b[i] != b'<' && b[i] != b' ' {
-            i += 1;
-            continue;
-        }
-        let rest = &b[i..];
-        if let Some((pos, d)) = heading_digit(rest) {
+    while let Some(lt) = html[i..].find('<') {
+        i += lt;
+        if let Some((pos, d)) = heading_digit(&b[i..]) {
             // `<h2` → `<h3`: keep up to the digit, write the new one.
             out.push_str(&html[last..i + pos]);
             out.push(((d + 1).min(b'6')) as char);
             i += pos + 1;
             last = i;
-        } else if let Some(attr) = [" id=\"", " href=\"#"].into_iter().find(|a| rest.starts_with(a.as_bytes())) {
-            // An id, or a link to one on the same page: both get the chapter's prefix.
-            out.push_str(&html[last..i]);
-            out.push_str(attr);
-            out.push_str(prefix);
-            out.push('-');
-            i += attr.len();
-            last = i;
-        } else if let Some((target, len)) = rest.strip_prefix(b" href=\"").and_then(|_| chapter_link(&html[i + 7..], chapters)) {
-            out.push_str(&html[last..i]);
-            out.push_str(" href=\"#");
-            out.push_str(&target);
-            i += 7 + len;
-            last = i;
         } else {
             i += 1;
+        }
+        // The rest of the tag.
+        while i < b.len() && b[i] != b'>' {
+            let rest = &b[i..];
+            let value_start = if let Some(attr) = [" id=\"", " href=\"#"].into_iter().find(|a| rest.starts_with(a.as_bytes())) {
+                // An id, or a link to one on the same page: both get the chapter's prefix.
+                out.push_str(&html[last..i]);
+                out.push_str(attr);
+                out.push_str(prefix);
+                out.push('-');
+                i += attr.len();
+                last = i;
+                Some(i)
+            } else if let Some((target, len)) = rest.strip_prefix(b" href=\"").and_then(|_| chapter_link(&html[i + 7..], chapters)) {
+                out.push_str(&html[last..i]);
+                out.push_str(" href=\"#");
+                out.push_str(&target);
+                i += 7 + len;
+                last = i;
+                Some(i)
+            } else if b[i] == b'"' {
+                Some(i + 1)
+            } else {
+                i += 1;
+                None
+            };
+            // Inside a quoted value: on past its closing quote.
+            if let Some(v) = value_start {
+                i = html[v..].find('"').map_or(b.len(), |q| v + q + 1);
+            }
         }
     }
     out.push_str(&html[last..]);
@@ -153,6 +168,21 @@ mod tests {
             adapt(html, "luku", &Chapters::default()),
             "<h3 id=\"luku-a\">A</h3><h4 id=\"luku-b\">B</h4><h6>x</h6><p><a href=\"#luku-a\">x</a> <a href=\"/y/#a\">y</a> id=&quot;q&quot; <hr><header></p>"
         );
+    }
+
+    #[test]
+    fn only_tags_are_rewritten_and_quoted_values_are_skipped() {
+        // Text (as a sanitiser may leave it) and attribute values are not rewritten;
+        // a `>` inside a value does not end its tag.
+        let html = "<p>x id=\"t\" <h2>y</p><a title=\"a > b id=&quot;\" id=\"c\" href=\"#c\">z</a><img alt=\" id=\"><i id=\"d\">";
+        assert_eq!(
+            adapt(html, "l", &Chapters::default()),
+            "<p>x id=\"t\" <h3>y</p><a title=\"a > b id=&quot;\" id=\"l-c\" href=\"#l-c\">z</a><img alt=\" id=\"><i id=\"l-d\">"
+        );
+        // Unclosed tags and quotes end with the text.
+        assert_eq!(adapt("<a id=\"x", "l", &Chapters::default()), "<a id=\"l-x");
+        assert_eq!(adapt("<a title=\"x", "l", &Chapters::default()), "<a title=\"x");
+        assert_eq!(adapt("a <", "l", &Chapters::default()), "a <");
     }
 
     #[test]

@@ -196,7 +196,7 @@ impl Site {
 }
 
 fn table_label(config: &Config) -> &'static str {
-    crate::i18n::strings(&config.language).get("table").copied().unwrap_or("Taulukko")
+    crate::i18n::string(&config.language, "table").unwrap_or("Taulukko")
 }
 
 /// Lap times of one run.
