@@ -117,9 +117,18 @@ fn print_all(diags: Diagnostics) {
 /// Step timings, when `HANDBOOK_TIMINGS` is set (for benchmarks and profiling).
 fn print_phases(phases: &[handbook::site::Phase]) {
     if std::env::var_os("HANDBOOK_TIMINGS").is_some() {
+        let mut cpu_before = 0.0;
         for p in phases {
             let peak = p.peak_bytes.map_or(String::new(), |b| format!("   huippumuisti {:>5} MB", b / 1_000_000));
-            eprintln!("  {:<18} {:>8.1} ms{peak}", p.name, p.seconds * 1000.0);
+            // CPU time against wall time: how many cores the step kept busy.
+            let cpu = p.cpu_total.map_or(String::new(), |c| {
+                let own = c - cpu_before;
+                cpu_before = c;
+                // The kernel counts CPU time in ticks (10 ms): a ratio for a shorter step means nothing.
+                let cores = if p.seconds >= 0.1 { format!(" ({:.1} ydintä)", own / p.seconds) } else { String::new() };
+                format!("   CPU {:>7.1} ms{cores}", own * 1000.0)
+            });
+            eprintln!("  {:<18} {:>8.1} ms{cpu}{peak}", p.name, p.seconds * 1000.0);
         }
     }
 }

@@ -77,11 +77,14 @@ pub struct Phase {
     pub seconds: f64,
     /// Peak resident memory so far, in bytes (Linux only).
     pub peak_bytes: Option<u64>,
+    /// CPU time the process had used by the end of the step, all threads, in
+    /// seconds (Linux only); a step's own is the difference from the previous.
+    pub cpu_total: Option<f64>,
 }
 
 impl Phase {
     fn now(name: &'static str, seconds: f64) -> Phase {
-        Phase { name, seconds, peak_bytes: crate::fsutil::peak_memory() }
+        Phase { name, seconds, peak_bytes: crate::fsutil::peak_memory(), cpu_total: crate::fsutil::cpu_seconds() }
     }
 }
 
