@@ -37,13 +37,20 @@ pub struct RawWords<'a> {
 
 impl RawWords<'_> {
     /// Whether the character at byte `at` is alphanumeric, and its length.
+    #[inline]
     fn class(&self, at: usize) -> (bool, usize) {
-        let b = self.text.as_bytes()[at];
+        let bytes = self.text.as_bytes();
+        let b = bytes[at];
         if b < 0x80 {
             return (b.is_ascii_alphanumeric(), 1);
         }
+        // U+00C0–U+00FF (`ä`, `ö`, `å`, `é` …) are all letters except `×` and `÷`.
+        if b == 0xC3 {
+            if let Some(&next) = bytes.get(at + 1) {
+                return (next != 0x97 && next != 0xB7, 2);
+            }
+        }
         match self.text[at..].chars().next() {
-            Some(c @ ('ä' | 'ö' | 'å' | 'Ä' | 'Ö' | 'Å')) => (true, c.len_utf8()),
             Some(c) => (c.is_alphanumeric(), c.len_utf8()),
             None => (false, 1),
         }
@@ -217,7 +224,9 @@ mod tests {
 
     #[test]
     fn raw_words_cut_as_the_simple_tokenizer() {
-        let text = "Äiti, ÅLAND–öljy: 681/2023 H2 naïve×kaksi İstanbul ΣΟΦΙΑ ½ ٣٤ e\u{301}clair -- ";
+        let latin1: String = ('\u{a0}'..='\u{ff}').collect();
+        let text = format!("Äiti, ÅLAND–öljy: 681/2023 H2 naïve×kaksi 3÷4 İstanbul ΣΟΦΙΑ ½ ٣٤ e\u{301}clair -- {latin1} x");
+        let text = text.as_str();
         let slow: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         assert_eq!(raw_words(text).collect::<Vec<_>>(), slow);
         assert_eq!(raw_words("").count(), 0);
