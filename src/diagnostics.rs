@@ -143,12 +143,7 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 
 /// 1-based (line, column) of byte `offset` in `text`; column counts characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
+    Lines::new(text).line_col(offset)
 }
 
 /// [`line_col`] for many offsets into one text, in mostly ascending order (the
@@ -166,7 +161,7 @@ impl<'a> Lines<'a> {
         Lines { text, at: 0, line: 1, line_start: 0 }
     }
 
-    /// 1-based (line, column) of byte `offset`, as [`line_col`] gives it.
+    /// 1-based (line, column) of byte `offset` (see [`line_col`]).
     pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         if offset < self.at {
@@ -238,8 +233,14 @@ mod tests {
         let t = "ab\näö x\n\nyksi kaksi\nä";
         let mut lines = Lines::new(t);
         let offsets: Vec<usize> = (0..=t.len() + 2).chain((0..t.len()).rev()).chain([3, 9, 1, 14]).collect();
+        // The plain count over the whole characters before the offset: newlines, and characters since the last one.
+        let naive = |o: usize| {
+            let before: String = t.char_indices().take_while(|(i, c)| i + c.len_utf8() <= o).map(|(_, c)| c).collect();
+            (before.matches('\n').count() + 1, before.rsplit('\n').next().unwrap_or("").chars().count() + 1)
+        };
         for o in offsets {
-            assert_eq!(lines.line_col(o), line_col(t, o), "offset {o}");
+            assert_eq!(lines.line_col(o), naive(o), "offset {o}");
+            assert_eq!(line_col(t, o), naive(o), "offset {o}");
         }
     }
 
