@@ -157,7 +157,7 @@ fn browser_stemmer_agrees_with_tantivy_on_the_whole_vocabulary() {
     let (s, _) = handbook::site::Site::load(&handbook::site::Options::new(site.root())).unwrap();
     let (pages_md, sections_md) = s.rendered();
     let inputs = s.search_inputs(&pages_md, &sections_md);
-    let index = s.search_index(&inputs, handbook::search::engine::KeepText::All).unwrap();
+    let index = s.search_index(&inputs, handbook::search::engine::Purpose::Queries).unwrap();
     let mut analyzer = handbook::search::analyze::analyzer();
     let mut vocab: BTreeMap<String, String> = BTreeMap::new();
     for d in &index.docs {

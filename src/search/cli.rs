@@ -19,7 +19,7 @@ pub fn run(opts: &Options, query: &str, limit: usize) -> Result<Vec<SearchResult
     let (site, _) = Site::load(opts)?;
     let (pages_md, sections_md) = site.rendered();
     let inputs = site.search_inputs(&pages_md, &sections_md);
-    let index = site.search_index(&inputs, super::engine::KeepText::All).map_err(Diagnostics::from)?;
+    let index = site.search_index(&inputs, super::engine::Purpose::Queries).map_err(Diagnostics::from)?;
     let hits =
         index.search(query, limit).map_err(|e| Diagnostics::from(Diagnostic::error("haku", 0, 0, format!("haku epäonnistui: {e}"))))?;
     let marked = index.marked_terms(query);

@@ -2,11 +2,14 @@
 //! H3, so hits can link to `page/#anchor`), with the page title, section
 //! heading, body, compound parts and metadata as separately boosted fields.
 //!
-//! tantivy does the analysis (see `analyze`) and all scoring: for every term
-//! the per-document BM25 score of the query "this term in any field" is taken
-//! from tantivy once, at build time. The static export ships those scores, so
-//! the browser ranks by summing them exactly as tantivy's Boolean query does
-//! for `handbook search`.
+//! tantivy does the analysis (see `analyze`) and the scoring: for every term
+//! the per-document BM25 score of the query "this term in any field" is
+//! computed once, at build time, with tantivy's own `Bm25Weight` over the
+//! same statistics a tantivy index of the sections holds (term and token
+//! counts per field, see [`Occurrences`]). The static export ships those
+//! scores, so the browser ranks by summing them exactly as tantivy's Boolean
+//! query does for `handbook search`, which runs on a real tantivy index
+//! ([`Purpose::Queries`]); a test checks that the two give the same bits.
 //!
 //! Terms reach tantivy as short tokens (a term's number in the sorted list of
 //! distinct terms in base 64: three characters cover 262,144 terms): BM25 depends only on counts and
@@ -17,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use tantivy::collector::TopDocs;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::postings::Postings as _;
 use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -51,11 +55,17 @@ pub struct SearchIndex {
     pub pages: Vec<PageMeta>,
     pub docs: Vec<Doc>,
     pub postings: BTreeMap<String, Postings>,
-    reader: IndexReader,
-    fields: Vec<(Field, f32)>,
+    /// The tantivy index queries run on (only for [`Purpose::Queries`]).
+    tantivy: Option<Tantivy>,
     /// Every distinct term, ascending: tantivy indexes a term as its position
     /// here, written as a short token (see [`token`]).
     terms: Vec<String>,
+}
+
+/// A tantivy index of the sections, in memory, and its fields with their boosts.
+struct Tantivy {
+    reader: IndexReader,
+    fields: Vec<(Field, f32)>,
 }
 
 /// Digits of the tokens tantivy indexes in place of terms: none is whitespace,
@@ -89,48 +99,139 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// What of a section's text to keep (see [`KeepText`]).
-fn kept(text: &str, keep: KeepText) -> String {
-    match keep {
-        KeepText::All => text.to_string(),
-        KeepText::Nothing => String::new(),
+/// What an index is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Answering queries (`handbook search`): a tantivy index to run them on,
+    /// and all of each section's text, to find excerpts anywhere in it.
+    Queries,
+    /// The static export: the scores only (the export reads the texts from the inputs).
+    Export,
+}
+
+/// Sections indexed per batch: analysed in parallel, then counted (and handed
+/// to tantivy), so the analysed text of the whole site is never held at once.
+const BATCH: usize = 2048;
+
+/// The fields in [`BOOSTS`] order.
+const FIELDS: usize = BOOSTS.len();
+
+/// One field of one section: its terms with their frequencies, by term id,
+/// and its length in tokens (tantivy's field norm).
+#[derive(Debug, Default)]
+struct Counted {
+    terms: Vec<(u32, u32)>,
+    len: u32,
+}
+
+impl Counted {
+    fn of(ids: impl Iterator<Item = u32>) -> Counted {
+        let mut ids: Vec<u32> = ids.collect();
+        let len = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+        ids.sort_unstable();
+        let mut terms: Vec<(u32, u32)> = Vec::new();
+        for id in ids {
+            match terms.last_mut() {
+                Some((t, n)) if *t == id => *n += 1,
+                _ => terms.push((id, 1)),
+            }
+        }
+        Counted { terms, len }
     }
 }
 
-/// How much of each section's text the index keeps once it is indexed.
+/// A term in one field of one section: what its BM25 score depends on.
 #[derive(Debug, Clone, Copy)]
-pub enum KeepText {
-    /// All of it (`handbook search` finds excerpts anywhere in a section).
-    All,
-    /// None (the static export reads the texts from the inputs).
-    Nothing,
+struct Occurrence {
+    doc: u32,
+    freq: u32,
+    /// tantivy's one-byte code of the field's length.
+    norm: u8,
+    field: u8,
 }
 
-/// Sections indexed per batch: analysed in parallel, then handed to tantivy,
-/// so the analysed text of the whole site is never held at once.
-const BATCH: usize = 2048;
+/// The statistics a tantivy index of the sections would hold, gathered
+/// section by section: where each term occurs (docs ascending, fields in
+/// [`BOOSTS`] order within a doc), and how many tokens each field has.
+struct Occurrences {
+    by_term: Vec<Vec<Occurrence>>,
+    tokens: [u64; FIELDS],
+    docs: u32,
+}
 
-impl SearchIndex {
-    /// Indexes `inputs` (see `input::inputs`), keeping `keep` of each section's text.
-    pub fn build(inputs: &[Input], keep: KeepText) -> tantivy::Result<SearchIndex> {
-        let sections: Vec<(usize, &TextSection)> =
-            inputs.iter().enumerate().flat_map(|(i, p)| p.sections.iter().map(move |s| (i, s))).collect();
-        let titles = inputs.par_iter().map(|p| p.meta.title.as_str());
-        let metas = inputs.par_iter().map(|p| p.meta_text.as_str());
-        let texts = sections.par_iter().flat_map_iter(|(_, s)| [s.heading.as_str(), s.text.as_str()]);
-        let dict = Dictionary::new(titles.chain(metas).chain(texts));
-        let parts = dict.parts();
-        // Title and metadata are the page's, the same for each of its sections.
-        let page_terms: Vec<[Vec<u32>; 2]> = inputs
-            .par_iter()
-            .map(|p| {
-                let mut out = [Vec::new(), Vec::new()];
-                dict.term_ids(&p.meta.title, &mut out[0]);
-                dict.term_ids(&p.meta_text, &mut out[1]);
-                out
+impl Occurrences {
+    fn new(terms: usize) -> Occurrences {
+        Occurrences { by_term: vec![Vec::new(); terms], tokens: [0; FIELDS], docs: 0 }
+    }
+
+    /// Adds the next section (doc ids follow the order of the calls).
+    fn add(&mut self, fields: [&Counted; FIELDS]) {
+        let doc = self.docs;
+        for (k, f) in fields.iter().enumerate() {
+            self.tokens[k] += u64::from(f.len);
+            let norm = FieldNormReader::fieldnorm_to_id(f.len);
+            for &(t, freq) in &f.terms {
+                self.by_term[t as usize].push(Occurrence { doc, freq, norm, field: k as u8 });
+            }
+        }
+        self.docs += 1;
+    }
+
+    /// Every term's score in every section that has it: per field tantivy's
+    /// `Bm25Weight` (its IDF over all sections, its average field length,
+    /// the field's boost), summed over the fields in [`BOOSTS`] order, as
+    /// tantivy's Boolean query of boosted term queries sums them.
+    fn scores(self, terms: &[String]) -> BTreeMap<String, Postings> {
+        let docs = u64::from(self.docs);
+        // As tantivy's `Bm25Weight::for_terms` computes it.
+        let average: Vec<f32> = self.tokens.iter().map(|&t| t as f32 / docs as f32).collect();
+        let scored: Vec<(String, Postings)> = self
+            .by_term
+            .into_par_iter()
+            .zip(terms.par_iter())
+            .filter(|(found, _)| !found.is_empty())
+            .map(|(found, text)| {
+                let mut freq = [0u64; FIELDS];
+                found.iter().for_each(|o| freq[o.field as usize] += 1);
+                let weights: Vec<Bm25Weight> = (0..FIELDS)
+                    .map(|k| Bm25Weight::for_one_term_without_explain(freq[k], docs, average[k]).boost_by(BOOSTS[k].1))
+                    .collect();
+                let mut hits: Postings = Vec::new();
+                for o in &found {
+                    let score = weights[o.field as usize].score(o.norm, o.freq);
+                    match hits.last_mut() {
+                        Some((doc, sum)) if *doc == o.doc => *sum += score,
+                        _ => hits.push((o.doc, score)),
+                    }
+                }
+                (text.clone(), hits)
             })
             .collect();
+        scored.into_iter().collect()
+    }
+}
 
+/// A section's terms per field, as ids in text order (what tantivy indexes)
+/// and counted (what BM25 needs).
+struct Analysed {
+    /// The section's own fields: heading, body, compound parts.
+    ids: [Vec<u32>; 3],
+    counted: [Counted; 3],
+}
+
+/// A tantivy index being written: the writer, the fields of [`BOOSTS`] and the section id.
+struct TantivyWriter {
+    writer: IndexWriter,
+    fields: Vec<(Field, f32)>,
+    id: Field,
+}
+
+/// Sections with the number of their page.
+type Sections<'a> = [(usize, &'a TextSection)];
+
+impl Tantivy {
+    /// An empty index writer with the fields of [`BOOSTS`] and a stored section id.
+    fn writer() -> tantivy::Result<TantivyWriter> {
         let mut sb = Schema::builder();
         let opts = TextOptions::default()
             .set_indexing_options(TextFieldIndexing::default().set_tokenizer("ws").set_index_option(IndexRecordOption::WithFreqs));
@@ -138,67 +239,144 @@ impl SearchIndex {
         let id = sb.add_u64_field("id", STORED | FAST);
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register("ws", TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
-        // Two indexing threads: the segments they make are read together (see `score_every_term`).
-        let mut writer: IndexWriter = index.writer_with_num_threads(2, 50_000_000)?;
+        // Two indexing threads: the segments they make are read together.
+        let writer: IndexWriter = index.writer_with_num_threads(2, 50_000_000)?;
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        let join = |ids: &mut dyn Iterator<Item = &u32>| -> String {
-            let mut s = String::new();
-            for i in ids {
-                if !s.is_empty() {
-                    s.push(' ');
-                }
-                push_token(&mut s, *i);
-            }
-            s
+        Ok(TantivyWriter { writer, fields, id })
+    }
+}
+
+/// The tokens of `ids`, space-separated: a field's text as tantivy indexes it.
+fn joined<'a>(ids: impl Iterator<Item = &'a u32>) -> String {
+    let mut s = String::new();
+    for i in ids {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        push_token(&mut s, *i);
+    }
+    s
+}
+
+impl SearchIndex {
+    /// Indexes `inputs` (see `input::inputs`) for `purpose`.
+    pub fn build(inputs: &[Input], purpose: Purpose) -> tantivy::Result<SearchIndex> {
+        let sections: Vec<(usize, &TextSection)> =
+            inputs.iter().enumerate().flat_map(|(i, p)| p.sections.iter().map(move |s| (i, s))).collect();
+        let titles = inputs.par_iter().map(|p| p.meta.title.as_str());
+        let metas = inputs.par_iter().map(|p| p.meta_text.as_str());
+        let texts = sections.par_iter().flat_map_iter(|(_, s)| [s.heading.as_str(), s.text.as_str()]);
+        let dict = Dictionary::new(titles.chain(metas).chain(texts));
+        let parts = dict.parts();
+        // Title, metadata and the title's compound parts are the page's, the
+        // same for each of its sections.
+        let page_terms: Vec<([Vec<u32>; 3], [Counted; 3])> = inputs
+            .par_iter()
+            .map(|p| {
+                let (mut title, mut meta) = (Vec::new(), Vec::new());
+                dict.term_ids(&p.meta.title, &mut title);
+                dict.term_ids(&p.meta_text, &mut meta);
+                let title_parts: Vec<u32> = title.iter().flat_map(|t| &parts[*t as usize]).copied().collect();
+                let counted = [&title, &meta, &title_parts].map(|ids| Counted::of(ids.iter().copied()));
+                ([title, meta, title_parts], counted)
+            })
+            .collect();
+
+        let mut tantivy = match purpose {
+            Purpose::Queries => Some(Tantivy::writer()?),
+            Purpose::Export => None,
         };
+        let mut found = Occurrences::new(dict.terms.len());
         let mut docs = Vec::with_capacity(sections.len());
-        for (b, batch) in sections.chunks(BATCH).enumerate() {
-            let made: Vec<TantivyDocument> = batch
+        let analyse = |batch: &Sections| -> Vec<Analysed> {
+            batch
                 .par_iter()
-                .enumerate()
-                .map(|(i, (page, s))| {
-                    let [title, meta] = &page_terms[*page];
+                .map(|(_, s)| {
                     let (mut heading, mut body) = (Vec::new(), Vec::new());
                     dict.term_ids(&s.heading, &mut heading);
                     dict.term_ids(&s.text, &mut body);
-                    let mut compound = heading.iter().chain(&body).flat_map(|t| &parts[*t as usize]);
-                    let mut title_compound = title.iter().flat_map(|t| &parts[*t as usize]);
-                    doc!(
-                        fields[0].0 => join(&mut title.iter()),
-                        fields[1].0 => join(&mut heading.iter()),
-                        fields[2].0 => join(&mut meta.iter()),
-                        fields[3].0 => join(&mut body.iter()),
-                        fields[4].0 => join(&mut compound),
-                        fields[5].0 => join(&mut title_compound),
-                        id => (b * BATCH + i) as u64,
-                    )
+                    let compound: Vec<u32> = heading.iter().chain(&body).flat_map(|t| &parts[*t as usize]).copied().collect();
+                    let counted = [&heading, &body, &compound].map(|ids| Counted::of(ids.iter().copied()));
+                    Analysed { ids: [heading, body, compound], counted }
                 })
-                .collect();
-            for d in made {
-                writer.add_document(d)?;
+                .collect()
+        };
+        // Counting a batch is one thread's work: it goes on while the next batch is analysed.
+        let count = |found: &mut Occurrences, batch: &Sections, analysed: Vec<Analysed>| {
+            for ((page, _), a) in batch.iter().zip(analysed) {
+                let [title, meta, title_parts] = &page_terms[*page].1;
+                let [heading, body, compound] = &a.counted;
+                found.add([title, heading, meta, body, compound, title_parts]);
+            }
+        };
+        let mut counting: Option<(&Sections, Vec<Analysed>)> = None;
+        for (b, batch) in sections.chunks(BATCH).enumerate() {
+            let (analysed, ()) = rayon::join(
+                || analyse(batch),
+                || {
+                    if let Some((batch, analysed)) = counting.take() {
+                        count(&mut found, batch, analysed);
+                    }
+                },
+            );
+            if let Some(TantivyWriter { writer, fields, id }) = &mut tantivy {
+                let made: Vec<TantivyDocument> = batch
+                    .par_iter()
+                    .zip(&analysed)
+                    .enumerate()
+                    .map(|(i, ((page, _), a))| {
+                        let [title, meta, title_parts] = &page_terms[*page].0;
+                        let [heading, body, compound] = &a.ids;
+                        doc!(
+                            fields[0].0 => joined(title.iter()),
+                            fields[1].0 => joined(heading.iter()),
+                            fields[2].0 => joined(meta.iter()),
+                            fields[3].0 => joined(body.iter()),
+                            fields[4].0 => joined(compound.iter()),
+                            fields[5].0 => joined(title_parts.iter()),
+                            *id => (b * BATCH + i) as u64,
+                        )
+                    })
+                    .collect();
+                for d in made {
+                    writer.add_document(d)?;
+                }
             }
             docs.extend(batch.iter().map(|(page, s)| Doc {
                 page: *page,
                 anchor: s.anchor.clone(),
                 heading: s.heading.clone(),
-                text: kept(&s.text, keep),
+                text: if purpose == Purpose::Queries { s.text.clone() } else { String::new() },
             }));
+            counting = Some((batch, analysed));
         }
-        writer.commit()?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        if let Some((batch, analysed)) = counting.take() {
+            count(&mut found, batch, analysed);
+        }
+        let tantivy = match tantivy {
+            Some(TantivyWriter { mut writer, fields, .. }) => {
+                writer.commit()?;
+                let reader = writer.index().reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+                Some(Tantivy { reader, fields })
+            }
+            None => None,
+        };
+        let postings = found.scores(&dict.terms);
         let pages = inputs.iter().map(|p| p.meta.clone()).collect();
-        let mut this = SearchIndex { pages, docs, postings: BTreeMap::new(), reader, fields, terms: dict.terms };
-        this.postings = this.score_every_term()?;
-        Ok(this)
+        Ok(SearchIndex { pages, docs, postings, tantivy, terms: dict.terms })
+    }
+
+    /// The tantivy index, or the error of asking a query of an index built for the export.
+    fn tantivy(&self) -> tantivy::Result<&Tantivy> {
+        self.tantivy.as_ref().ok_or_else(|| tantivy::TantivyError::InvalidArgument("the index was built for the export only".into()))
     }
 
     /// "This term in any field" as a tantivy query, boosted per field.
-    fn term_query(&self, term: &str) -> Box<dyn Query> {
+    fn term_query(&self, fields: &[(Field, f32)], term: &str) -> Box<dyn Query> {
         // A term that is not in the index is asked as a token no term has
         // (`~` is not a token digit), so it matches nothing.
         let token = self.terms.binary_search_by(|t| t.as_str().cmp(term)).map_or_else(|_| "~".to_string(), |i| token(i as u32));
-        let clauses: Vec<(Occur, Box<dyn Query>)> = self
-            .fields
+        let clauses: Vec<(Occur, Box<dyn Query>)> = fields
             .iter()
             .map(|(f, boost)| {
                 let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(*f, &token), IndexRecordOption::WithFreqs));
@@ -209,68 +387,66 @@ impl SearchIndex {
     }
 
     fn run(&self, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<(f32, usize)>> {
-        let searcher = self.reader.searcher();
+        let searcher = self.tantivy()?.reader.searcher();
         let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         let ids = searcher.segment_readers().iter().map(|s| s.fast_fields().u64("id")).collect::<tantivy::Result<Vec<_>>>()?;
         Ok(top.into_iter().map(|(score, a)| (score, ids[a.segment_ord as usize].first(a.doc_id).unwrap_or(0) as usize)).collect())
     }
 
     /// Every term's score in every section that has it, read straight from
-    /// tantivy's postings and weighed with tantivy's own BM25 (`Bm25Weight`,
-    /// with the searcher's statistics and the field boosts): the same numbers
-    /// its Boolean query of boosted term queries sums, without running one
-    /// query per term.
-    fn score_every_term(&self) -> tantivy::Result<BTreeMap<String, Postings>> {
-        let searcher = self.reader.searcher();
+    /// the tantivy index's postings and weighed with the searcher's own BM25
+    /// statistics: what [`SearchIndex::postings`] must equal bit for bit
+    /// (only for an index built for [`Purpose::Queries`]).
+    pub fn tantivy_postings(&self) -> tantivy::Result<BTreeMap<String, Postings>> {
+        let tantivy = self.tantivy()?;
+        let searcher = tantivy.reader.searcher();
         let mut segments = Vec::new();
         for seg in searcher.segment_readers() {
             let ids = seg.fast_fields().u64("id")?;
-            let per_field = self
+            let per_field = tantivy
                 .fields
                 .iter()
                 .map(|(f, _)| Ok((seg.inverted_index(*f)?, seg.get_fieldnorms_reader(*f)?)))
                 .collect::<tantivy::Result<Vec<_>>>()?;
             segments.push((ids, per_field));
         }
-        let scored: Vec<(String, Postings)> = self
-            .terms
-            .par_iter()
-            .enumerate()
-            .map(|(id, text)| {
-                let token = token(id as u32);
-                let mut hits: Postings = Vec::new();
-                for (k, (field, boost)) in self.fields.iter().enumerate() {
-                    let term = Term::from_field_text(*field, &token);
-                    let mut weight = None;
-                    for (ids, per_field) in &segments {
-                        let (inverted, norms) = &per_field[k];
-                        let Some(info) = inverted.get_term_info(&term)? else { continue };
-                        let weight = match &weight {
-                            Some(w) => w,
-                            None => weight.insert(Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term))?.boost_by(*boost)),
-                        };
-                        let mut postings = inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-                        while postings.doc() != TERMINATED {
-                            let doc = postings.doc();
-                            let global = ids.first(doc).unwrap_or(0) as u32;
-                            hits.push((global, weight.score(norms.fieldnorm_id(doc), postings.term_freq())));
-                            postings.advance();
-                        }
+        let mut scored = BTreeMap::new();
+        for (id, text) in self.terms.iter().enumerate() {
+            let token = token(id as u32);
+            let mut hits: Postings = Vec::new();
+            for (k, (field, boost)) in tantivy.fields.iter().enumerate() {
+                let term = Term::from_field_text(*field, &token);
+                let mut weight = None;
+                for (ids, per_field) in &segments {
+                    let (inverted, norms) = &per_field[k];
+                    let Some(info) = inverted.get_term_info(&term)? else { continue };
+                    let weight = match &weight {
+                        Some(w) => w,
+                        None => weight.insert(Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term))?.boost_by(*boost)),
+                    };
+                    let mut postings = inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+                    while postings.doc() != TERMINATED {
+                        let doc = postings.doc();
+                        let global = ids.first(doc).unwrap_or(0) as u32;
+                        hits.push((global, weight.score(norms.fieldnorm_id(doc), postings.term_freq())));
+                        postings.advance();
                     }
                 }
-                // Sum per section, fields in boost order (a stable sort keeps it).
-                hits.sort_by_key(|h| h.0);
-                hits.dedup_by(|later, first| {
-                    let same = later.0 == first.0;
-                    if same {
-                        first.1 += later.1;
-                    }
-                    same
-                });
-                Ok((text.clone(), hits))
-            })
-            .collect::<tantivy::Result<_>>()?;
-        Ok(scored.into_iter().filter(|(_, hits)| !hits.is_empty()).collect())
+            }
+            // Sum per section, fields in boost order (a stable sort keeps it).
+            hits.sort_by_key(|h| h.0);
+            hits.dedup_by(|later, first| {
+                let same = later.0 == first.0;
+                if same {
+                    first.1 += later.1;
+                }
+                same
+            });
+            if !hits.is_empty() {
+                scored.insert(text.clone(), hits);
+            }
+        }
+        Ok(scored)
     }
 
     /// Index terms answering a query word (see `expand`).
@@ -281,6 +457,7 @@ impl SearchIndex {
     /// Ranks pages for `query` with tantivy: every query word must match (through
     /// any of its expansions); if none does, any word may. Best section per page.
     pub fn search(&self, query: &str, limit: usize) -> tantivy::Result<Vec<Hit>> {
+        let fields = &self.tantivy()?.fields;
         let mut analyzer = analyze::analyzer();
         let words: Vec<Vec<(String, f32)>> = analyze::words(&mut analyzer, query).iter().map(|(w, s)| self.expand(w, s)).collect();
         let build = |occur: Occur| -> Box<dyn Query> {
@@ -290,7 +467,7 @@ impl SearchIndex {
                 .map(|exp| {
                     let inner: Vec<(Occur, Box<dyn Query>)> = exp
                         .iter()
-                        .map(|(t, w)| (Occur::Should, Box::new(BoostQuery::new(self.term_query(t), *w)) as Box<dyn Query>))
+                        .map(|(t, w)| (Occur::Should, Box::new(BoostQuery::new(self.term_query(fields, t), *w)) as Box<dyn Query>))
                         .collect();
                     (occur, Box::new(BooleanQuery::new(inner)) as Box<dyn Query>)
                 })
@@ -351,5 +528,103 @@ mod tests {
         }
         assert_eq!(back, tokens[..5000]);
         assert!(!tokens.iter().any(|t| t.contains('~')), "`~` is the token of no term");
+    }
+
+    /// A deterministic corpus: pages with a title and metadata, sections of
+    /// very different lengths (field norms far past tantivy's exact range),
+    /// repeated words, compounds, empty headings and texts.
+    fn corpus() -> (Vec<PageMeta>, Vec<String>, Vec<Vec<TextSection>>) {
+        let words = [
+            "perhekeskus",
+            "perhekeskuksen",
+            "verkosto",
+            "perhekeskusverkosto",
+            "johtaminen",
+            "verkostojohtaminen",
+            "Kotoutuminen",
+            "kotoutumisen",
+            "tuki",
+            "tuen",
+            "lapsi",
+            "lapsen",
+            "lapsiperhe",
+            "palvelu",
+            "palvelut",
+            "neuvola",
+            "äitiysneuvola",
+            "työpaja",
+            "koordinaatio",
+            "Tampere",
+            "2024",
+            "ohjausryhmä",
+            "ryhmä",
+            "kasvatus",
+            "kasvatuksen",
+            "perheiden",
+        ];
+        let mut seed = 12_345u64;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        let text = |len: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+            (0..len).map(|_| words[next(words.len())]).collect::<Vec<_>>().join(" ")
+        };
+        let (mut metas, mut meta_texts, mut sections) = (Vec::new(), Vec::new(), Vec::new());
+        for p in 0..700 {
+            let title_len = 1 + next(4);
+            metas.push(PageMeta {
+                title: text(title_len, &mut next),
+                url: format!("/p{p}/"),
+                section: String::new(),
+                description: None,
+                phase: None,
+                topics: Vec::new(),
+                funder: None,
+                region: None,
+            });
+            let meta_len = next(12);
+            meta_texts.push(text(meta_len, &mut next));
+            let count = 1 + next(8);
+            let mut own = Vec::new();
+            for s in 0..count {
+                let heading_len = next(4);
+                // Mostly short sections, some of hundreds or thousands of words.
+                let body_len = match next(10) {
+                    0 => 0,
+                    1 => 300 + next(3_000),
+                    _ => next(120),
+                };
+                own.push(TextSection { anchor: format!("s{s}"), heading: text(heading_len, &mut next), text: text(body_len, &mut next) });
+            }
+            sections.push(own);
+        }
+        (metas, meta_texts, sections)
+    }
+
+    #[test]
+    fn counted_scores_are_tantivys_bit_for_bit() {
+        let (metas, meta_texts, sections) = corpus();
+        let inputs: Vec<Input> = metas
+            .into_iter()
+            .zip(meta_texts)
+            .zip(&sections)
+            .map(|((meta, meta_text), sections)| Input { meta, meta_text, sections })
+            .collect();
+        let docs: usize = sections.iter().map(Vec::len).sum();
+        assert!(docs > BATCH, "more than one batch: {docs}");
+        let index = SearchIndex::build(&inputs, Purpose::Queries).unwrap();
+        assert!(index.tantivy().unwrap().reader.searcher().segment_readers().len() > 1, "sections spread over segments");
+        let from_tantivy = index.tantivy_postings().unwrap();
+        assert!(from_tantivy.len() > 20, "{}", from_tantivy.len());
+        let bits = |p: &BTreeMap<String, Postings>| -> Vec<(String, Vec<(u32, u32)>)> {
+            p.iter().map(|(t, hits)| (t.clone(), hits.iter().map(|(d, s)| (*d, s.to_bits())).collect())).collect()
+        };
+        assert_eq!(bits(&index.postings), bits(&from_tantivy));
+        // The export's index has the same scores and no tantivy index.
+        let export = SearchIndex::build(&inputs, Purpose::Export).unwrap();
+        assert_eq!(bits(&export.postings), bits(&from_tantivy));
+        assert!(export.search("verkosto", 3).is_err() && export.docs.iter().all(|d| d.text.is_empty()));
+        assert!(!index.search("verkosto", 3).unwrap().is_empty());
     }
 }

@@ -257,8 +257,10 @@ struct ResultChunk<'a> {
 
 /// Result chunks, cut by size: `{"p": {page: [title, url, section,
 /// description]}, "d": [[anchor, heading, text], ...]}` for a run of
-/// sections and the pages they belong to.
-fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
+/// sections and the pages they belong to. They need only the inputs, not the
+/// index: the site writes them while it builds the index. Returns what the
+/// entry file says of them (for [`write`]).
+pub fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
     let docs: Vec<(usize, &TextSection)> = inputs.iter().enumerate().flat_map(|(i, p)| p.sections.iter().map(move |s| (i, s))).collect();
     let mut starts = Vec::new();
     let mut bytes = TEXT_BYTES;
@@ -342,8 +344,9 @@ fn facets(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
     Ok(Value::String(name))
 }
 
-/// Writes every part of the index, then the entry file.
-pub fn write(index: &SearchIndex, inputs: &[Input], sink: &dyn Sink) -> io::Result<()> {
+/// Writes every part of the index, then the entry file; `texts` is what
+/// [`text_chunks`] returned for the same inputs.
+pub fn write(index: &SearchIndex, texts: Value, sink: &dyn Sink) -> io::Result<()> {
     let mut page_docs = Vec::new();
     let mut per_page: BTreeMap<usize, u64> = BTreeMap::new();
     for d in &index.docs {
@@ -360,7 +363,7 @@ pub fn write(index: &SearchIndex, inputs: &[Input], sink: &dyn Sink) -> io::Resu
         "terms": term_shards(index, sink)?,
         "tails": tail_shards(index, sink)?,
         "keys": key_shards(index, sink)?,
-        "texts": text_chunks(inputs, sink)?,
+        "texts": texts,
         "facets": facets(index, sink)?,
         "groups": GROUPS,
     });

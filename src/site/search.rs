@@ -16,13 +16,13 @@ impl Site {
         crate::search::input::inputs(&self.lib, pages_md, sections_md, &url, &phase)
     }
 
-    /// The tantivy index of `inputs`, as built for the site.
+    /// The search index of `inputs`, as built for the site, for `purpose`.
     pub fn search_index(
         &self,
         inputs: &[crate::search::input::Input],
-        keep: crate::search::engine::KeepText,
+        purpose: crate::search::engine::Purpose,
     ) -> Result<crate::search::SearchIndex, Diagnostic> {
-        crate::search::SearchIndex::build(inputs, keep).map_err(|e| {
+        crate::search::SearchIndex::build(inputs, purpose).map_err(|e| {
             Diagnostic::error(content::CONTENT_DIR, 0, 0, format!("hakemistoa ei voitu rakentaa: {e}"))
                 .with_help("ilmoita tästä ohjelman kehittäjille")
         })
@@ -43,10 +43,16 @@ impl Site {
         sections_md: &[Rendered],
     ) -> Result<(), Diagnostic> {
         let inputs = self.search_inputs(pages_md, sections_md);
-        // The export reads the texts from `inputs`: the index need not copy them.
-        let index = self.search_index(&inputs, crate::search::engine::KeepText::Nothing)?;
-        crate::search::export::write(&index, &inputs, writer.sink)
-            .map_err(|e| Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e))))?;
+        let write_error = |e: std::io::Error| {
+            Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
+        };
+        // The export reads the texts from `inputs` (the index need not copy
+        // them), and writes them while the index is built: both keep the cores busy.
+        let (index, texts) = rayon::join(
+            || self.search_index(&inputs, crate::search::engine::Purpose::Export),
+            || crate::search::export::text_chunks(&inputs, writer.sink),
+        );
+        crate::search::export::write(&index?, texts.map_err(write_error)?, writer.sink).map_err(write_error)?;
         let mut ctx = writer.renderer.context();
         ctx.insert("index_url", &views.url("/haku/hakemisto.json"));
         writer.html("search.html", &mut ctx, "/haku/")
