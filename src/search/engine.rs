@@ -140,41 +140,43 @@ impl Counted {
     }
 }
 
-/// A term in one field of one section: what its BM25 score depends on.
-#[derive(Debug, Clone, Copy)]
-struct Occurrence {
-    doc: u32,
-    freq: u32,
-    /// tantivy's one-byte code of the field's length.
-    norm: u8,
-    field: u8,
-}
+/// Bits of an occurrence's first number that hold the field (see [`Occurrences`]).
+const FIELD_BITS: u32 = 3;
+
+/// Most sections an index can hold: a section number leaves [`FIELD_BITS`] free.
+pub const MAX_SECTIONS: usize = 1 << (32 - FIELD_BITS);
 
 /// The statistics a tantivy index of the sections would hold, gathered
-/// section by section: where each term occurs (docs ascending, fields in
-/// [`BOOSTS`] order within a doc), and how many tokens each field has.
+/// section by section: in which sections and fields each term occurs and how
+/// often, each field's length in each section (as tantivy's one-byte code),
+/// and how many tokens each field has in all.
 struct Occurrences {
-    by_term: Vec<Vec<Occurrence>>,
+    /// By term: (section << [`FIELD_BITS`] | field, frequency), sections
+    /// ascending, fields in [`BOOSTS`] order within a section.
+    by_term: Vec<Vec<(u32, u32)>>,
+    /// By section: each field's length code.
+    norms: Vec<[u8; FIELDS]>,
     tokens: [u64; FIELDS],
-    docs: u32,
 }
 
 impl Occurrences {
-    fn new(terms: usize) -> Occurrences {
-        Occurrences { by_term: vec![Vec::new(); terms], tokens: [0; FIELDS], docs: 0 }
+    fn new(terms: usize, sections: usize) -> Occurrences {
+        Occurrences { by_term: vec![Vec::new(); terms], norms: Vec::with_capacity(sections), tokens: [0; FIELDS] }
     }
 
-    /// Adds the next section (doc ids follow the order of the calls).
+    /// Adds the next section (section numbers follow the order of the calls;
+    /// fewer than [`MAX_SECTIONS`]).
     fn add(&mut self, fields: [&Counted; FIELDS]) {
-        let doc = self.docs;
+        let doc = self.norms.len() as u32;
+        let mut norms = [0u8; FIELDS];
         for (k, f) in fields.iter().enumerate() {
             self.tokens[k] += u64::from(f.len);
-            let norm = FieldNormReader::fieldnorm_to_id(f.len);
+            norms[k] = FieldNormReader::fieldnorm_to_id(f.len);
             for &(t, freq) in &f.terms {
-                self.by_term[t as usize].push(Occurrence { doc, freq, norm, field: k as u8 });
+                self.by_term[t as usize].push((doc << FIELD_BITS | k as u32, freq));
             }
         }
-        self.docs += 1;
+        self.norms.push(norms);
     }
 
     /// Every term's score in every section that has it: per field tantivy's
@@ -182,9 +184,11 @@ impl Occurrences {
     /// the field's boost), summed over the fields in [`BOOSTS`] order, as
     /// tantivy's Boolean query of boosted term queries sums them.
     fn scores(self, terms: &[String]) -> BTreeMap<String, Postings> {
-        let docs = u64::from(self.docs);
+        let docs = self.norms.len() as u64;
         // As tantivy's `Bm25Weight::for_terms` computes it.
         let average: Vec<f32> = self.tokens.iter().map(|&t| t as f32 / docs as f32).collect();
+        let norms = &self.norms;
+        let field_of = |at: u32| (at & ((1 << FIELD_BITS) - 1)) as usize;
         let scored: Vec<(String, Postings)> = self
             .by_term
             .into_par_iter()
@@ -192,16 +196,17 @@ impl Occurrences {
             .filter(|(found, _)| !found.is_empty())
             .map(|(found, text)| {
                 let mut freq = [0u64; FIELDS];
-                found.iter().for_each(|o| freq[o.field as usize] += 1);
+                found.iter().for_each(|&(at, _)| freq[field_of(at)] += 1);
                 let weights: Vec<Bm25Weight> = (0..FIELDS)
                     .map(|k| Bm25Weight::for_one_term_without_explain(freq[k], docs, average[k]).boost_by(BOOSTS[k].1))
                     .collect();
                 let mut hits: Postings = Vec::new();
-                for o in &found {
-                    let score = weights[o.field as usize].score(o.norm, o.freq);
+                for &(at, n) in &found {
+                    let (doc, k) = (at >> FIELD_BITS, field_of(at));
+                    let score = weights[k].score(norms[doc as usize][k], n);
                     match hits.last_mut() {
-                        Some((doc, sum)) if *doc == o.doc => *sum += score,
-                        _ => hits.push((o.doc, score)),
+                        Some((last, sum)) if *last == doc => *sum += score,
+                        _ => hits.push((doc, score)),
                     }
                 }
                 (text.clone(), hits)
@@ -263,6 +268,9 @@ impl SearchIndex {
     pub fn build(inputs: &[Input], purpose: Purpose) -> tantivy::Result<SearchIndex> {
         let sections: Vec<(usize, &TextSection)> =
             inputs.iter().enumerate().flat_map(|(i, p)| p.sections.iter().map(move |s| (i, s))).collect();
+        if sections.len() >= MAX_SECTIONS {
+            return Err(tantivy::TantivyError::InvalidArgument(format!("osioita on {}, enintään {}", sections.len(), MAX_SECTIONS - 1)));
+        }
         let titles = inputs.par_iter().map(|p| p.meta.title.as_str());
         let metas = inputs.par_iter().map(|p| p.meta_text.as_str());
         let texts = sections.par_iter().flat_map_iter(|(_, s)| [s.heading.as_str(), s.text.as_str()]);
@@ -286,7 +294,7 @@ impl SearchIndex {
             Purpose::Queries => Some(Tantivy::writer()?),
             Purpose::Export => None,
         };
-        let mut found = Occurrences::new(dict.terms.len());
+        let mut found = Occurrences::new(dict.terms.len(), sections.len());
         let mut docs = Vec::with_capacity(sections.len());
         let analyse = |batch: &Sections| -> Vec<Analysed> {
             batch
