@@ -33,6 +33,34 @@ pub(super) struct Writer<'a> {
 /// context (which would serialise and copy every page's body).
 pub(super) const CONTENT_MARKER: &str = "<!--handbook:sisalto-->";
 
+/// Stands in for the navigation in the template context (see `Writer::shell_parts`).
+const NAV_MARKER: &str = "<!--handbook:valikko-->";
+
+/// The pieces of a rendered `shell` with `nav` in place of every
+/// [`NAV_MARKER`] and, when given, `content` in place of every [`CONTENT_MARKER`].
+fn pieces<'s>(shell: &'s str, nav: &'s str, content: Option<&'s str>) -> Vec<&'s str> {
+    let mut out = Vec::with_capacity(5);
+    let mut rest = shell;
+    let mut from = 0;
+    while let Some(i) = rest[from..].find("<!--handbook:").map(|i| from + i) {
+        let tail = &rest[i..];
+        let (marker, with) = if tail.starts_with(NAV_MARKER) {
+            (NAV_MARKER, nav)
+        } else if let Some(content) = content.filter(|_| tail.starts_with(CONTENT_MARKER)) {
+            (CONTENT_MARKER, content)
+        } else {
+            from = i + 1;
+            continue;
+        };
+        out.push(&rest[..i]);
+        out.push(with);
+        rest = &tail[marker.len()..];
+        from = 0;
+    }
+    out.push(rest);
+    out
+}
+
 impl<'a> Writer<'a> {
     pub(super) fn new(sink: &'a dyn Sink, renderer: &'a Renderer, views: &Views) -> Writer<'a> {
         let nav_urls = views.nav().into_iter().map(|l| l.url).collect();
@@ -57,27 +85,39 @@ impl<'a> Writer<'a> {
         Ok(html)
     }
 
-    /// Renders `template` with the navigation added to `ctx`.
+    /// Renders `template` with [`NAV_MARKER`] as `nav_html`; returns the
+    /// result and the navigation HTML that goes in the marker's place. Tera
+    /// never copies the navigation (on a site with many sections, several
+    /// kilobytes on every page); it is spliced in when the file is written.
+    fn shell_parts(&self, template: &str, ctx: &mut Context, path: &str) -> Result<(String, Arc<str>), Diagnostic> {
+        let nav = self.nav_html(ctx)?;
+        ctx.insert("nav_html", NAV_MARKER);
+        Ok((self.renderer.render(template, ctx, path)?, nav))
+    }
+
+    /// Renders `template` with the navigation in place.
     pub(super) fn shell(&self, template: &str, ctx: &mut Context, path: &str) -> Result<String, Diagnostic> {
-        ctx.insert("nav_html", &*self.nav_html(ctx)?);
-        self.renderer.render(template, ctx, path)
+        let (shell, nav) = self.shell_parts(template, ctx, path)?;
+        Ok(pieces(&shell, &nav, None).concat())
     }
 
     /// Renders `template`, whose `page.content` is [`CONTENT_MARKER`], and writes it with `content` in its place.
     pub(super) fn html_around(&self, template: &str, ctx: &mut Context, path: &str, content: &str) -> Result<(), Diagnostic> {
-        let shell = self.shell(template, ctx, path)?;
-        let chunks: Vec<&[u8]> = match shell.split_once(CONTENT_MARKER) {
-            Some((head, tail)) => vec![head.as_bytes(), content.as_bytes(), tail.as_bytes()],
-            None => vec![shell.as_bytes()],
-        };
-        self.sink.write_chunks(&index_file(path), &chunks).map_err(|e| {
-            Diagnostic::error(index_file(path), 0, 0, format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
-        })
+        let (shell, nav) = self.shell_parts(template, ctx, path)?;
+        self.chunks(&index_file(path), &pieces(&shell, &nav, Some(content)))
     }
 
     pub(super) fn html(&self, template: &str, ctx: &mut Context, path: &str) -> Result<(), Diagnostic> {
-        let html = self.shell(template, ctx, path)?;
-        self.file(&index_file(path), html.as_bytes())
+        let (shell, nav) = self.shell_parts(template, ctx, path)?;
+        self.chunks(&index_file(path), &pieces(&shell, &nav, None))
+    }
+
+    fn chunks(&self, rel: &str, pieces: &[&str]) -> Result<(), Diagnostic> {
+        let chunks: Vec<&[u8]> = pieces.iter().map(|p| p.as_bytes()).collect();
+        self.sink.write_chunks(rel, &chunks).map_err(|e| {
+            Diagnostic::error(rel, 0, 0, format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
+                .with_help("tarkista tulostekansion käyttöoikeudet ja vapaa levytila")
+        })
     }
 
     pub(super) fn file(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
@@ -85,5 +125,20 @@ impl<'a> Writer<'a> {
             Diagnostic::error(rel, 0, 0, format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
                 .with_help("tarkista tulostekansion käyttöoikeudet ja vapaa levytila")
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn navigation_and_content_are_spliced_at_every_marker_and_nothing_else() {
+        let shell = format!("a{NAV_MARKER}b<!--handbook:muu-->{CONTENT_MARKER}c{NAV_MARKER}");
+        assert_eq!(pieces(&shell, "N", Some("C")).concat(), "aNb<!--handbook:muu-->CcN");
+        // Without content (pages other than a page's own), its marker stays as it is.
+        assert_eq!(pieces(&shell, "N", None).concat(), format!("aNb<!--handbook:muu-->{CONTENT_MARKER}cN"));
+        assert_eq!(pieces("ei merkkejä", "N", Some("C")), vec!["ei merkkejä"]);
+        assert_eq!(pieces("", "N", None), vec![""]);
     }
 }
