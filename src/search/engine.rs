@@ -125,8 +125,7 @@ struct Counted {
 }
 
 impl Counted {
-    fn of(ids: impl Iterator<Item = u32>) -> Counted {
-        let mut ids: Vec<u32> = ids.collect();
+    fn of(mut ids: Vec<u32>) -> Counted {
         let len = u32::try_from(ids.len()).unwrap_or(u32::MAX);
         ids.sort_unstable();
         let mut terms: Vec<(u32, u32)> = Vec::new();
@@ -216,11 +215,11 @@ impl Occurrences {
     }
 }
 
-/// A section's terms per field, as ids in text order (what tantivy indexes)
-/// and counted (what BM25 needs).
+/// A section's terms per field, counted (what BM25 needs) and, for
+/// [`Purpose::Queries`], as ids in text order (what tantivy indexes).
 struct Analysed {
     /// The section's own fields: heading, body, compound parts.
-    ids: [Vec<u32>; 3],
+    ids: Option<[Vec<u32>; 3]>,
     counted: [Counted; 3],
 }
 
@@ -285,7 +284,7 @@ impl SearchIndex {
                 dict.term_ids(&p.meta.title, &mut title);
                 dict.term_ids(&p.meta_text, &mut meta);
                 let title_parts: Vec<u32> = title.iter().flat_map(|t| &parts[*t as usize]).copied().collect();
-                let counted = [&title, &meta, &title_parts].map(|ids| Counted::of(ids.iter().copied()));
+                let counted = [&title, &meta, &title_parts].map(|ids| Counted::of(ids.clone()));
                 ([title, meta, title_parts], counted)
             })
             .collect();
@@ -304,8 +303,9 @@ impl SearchIndex {
                     dict.term_ids(&s.heading, &mut heading);
                     dict.term_ids(&s.text, &mut body);
                     let compound: Vec<u32> = heading.iter().chain(&body).flat_map(|t| &parts[*t as usize]).copied().collect();
-                    let counted = [&heading, &body, &compound].map(|ids| Counted::of(ids.iter().copied()));
-                    Analysed { ids: [heading, body, compound], counted }
+                    let ids = [heading, body, compound];
+                    let kept = (purpose == Purpose::Queries).then(|| ids.clone());
+                    Analysed { ids: kept, counted: ids.map(Counted::of) }
                 })
                 .collect()
         };
@@ -332,9 +332,9 @@ impl SearchIndex {
                     .par_iter()
                     .zip(&analysed)
                     .enumerate()
-                    .map(|(i, ((page, _), a))| {
-                        let [title, meta, title_parts] = &page_terms[*page].0;
-                        let [heading, body, compound] = &a.ids;
+                    // Every section has its ids when there is a tantivy index (`Purpose::Queries`).
+                    .filter_map(|(i, ((page, _), a))| Some((i, &page_terms[*page].0, a.ids.as_ref()?)))
+                    .map(|(i, [title, meta, title_parts], [heading, body, compound])| {
                         doc!(
                             fields[0].0 => joined(title.iter()),
                             fields[1].0 => joined(heading.iter()),
