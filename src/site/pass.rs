@@ -134,7 +134,7 @@ impl Site {
             .par_iter()
             .enumerate()
             .map_init(
-                || writer.renderer.context(),
+                || writer.page_context(),
                 |ctx, (k, id)| {
                     let mut md = self.page_markdown_with(resolver, *id);
                     let result = self.page_html(views, writer, ctx, *id, &md);
@@ -361,8 +361,10 @@ impl Site {
         let (changes, _) = self.changes();
         let views = self.views(&changes);
         let writer = Writer::new(sink, renderer, &views);
-        let results: Vec<Result<(), Diagnostic>> =
-            changed.par_iter().map_init(|| renderer.context(), |ctx, id| self.page_html(&views, &writer, ctx, *id, &pages[id.0])).collect();
+        let results: Vec<Result<(), Diagnostic>> = changed
+            .par_iter()
+            .map_init(|| writer.page_context(), |ctx, id| self.page_html(&views, &writer, ctx, *id, &pages[id.0]))
+            .collect();
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
             return Err(diags);

@@ -26,6 +26,35 @@ pub(super) struct Writer<'a> {
     nav: Mutex<HashMap<(String, String), Arc<str>>>,
     /// URLs the navigation links to: only these make `current_url` matter to it.
     nav_urls: HashSet<String>,
+    /// Template contexts for pages, handed from one parallel job to the next
+    /// (see [`Writer::page_context`]).
+    page_contexts: Mutex<Vec<Context>>,
+}
+
+/// A page's template context, back to its writer's pool when dropped.
+pub(super) struct PageContext<'w> {
+    ctx: Context,
+    pool: &'w Mutex<Vec<Context>>,
+}
+
+impl std::ops::Deref for PageContext<'_> {
+    type Target = Context;
+    fn deref(&self) -> &Context {
+        &self.ctx
+    }
+}
+
+impl std::ops::DerefMut for PageContext<'_> {
+    fn deref_mut(&mut self) -> &mut Context {
+        &mut self.ctx
+    }
+}
+
+impl Drop for PageContext<'_> {
+    fn drop(&mut self) {
+        let ctx = std::mem::take(&mut self.ctx);
+        self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(ctx);
+    }
 }
 
 /// Stands in for a page's HTML in the template context; the real HTML is
@@ -64,7 +93,17 @@ fn pieces<'s>(shell: &'s str, nav: &'s str, content: Option<&'s str>) -> Vec<&'s
 impl<'a> Writer<'a> {
     pub(super) fn new(sink: &'a dyn Sink, renderer: &'a Renderer, views: &Views) -> Writer<'a> {
         let nav_urls = views.nav().into_iter().map(|l| l.url).collect();
-        Writer { sink, renderer, nav: Mutex::default(), nav_urls }
+        Writer { sink, renderer, nav: Mutex::default(), nav_urls, page_contexts: Mutex::default() }
+    }
+
+    /// A template context for rendering pages: the shared values (site,
+    /// strings, navigation) and whatever the previous page set. Every page
+    /// sets the same keys (`Site::page_html`), so a context serves any number
+    /// of pages; rayon starts many jobs, and each would otherwise copy the
+    /// shared values anew.
+    pub(super) fn page_context(&self) -> PageContext<'_> {
+        let pooled = self.page_contexts.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        PageContext { ctx: pooled.unwrap_or_else(|| self.renderer.context()), pool: &self.page_contexts }
     }
 
     /// The navigation HTML for `ctx`'s `current_url` and `current_section`.
