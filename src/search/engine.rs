@@ -118,7 +118,7 @@ const FIELDS: usize = BOOSTS.len();
 
 /// One field of one section: its terms with their frequencies, by term id,
 /// and its length in tokens (tantivy's field norm).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Counted {
     terms: Vec<(u32, u32)>,
     len: u32,
@@ -233,9 +233,9 @@ struct TantivyWriter {
 /// Sections with the number of their page.
 type Sections<'a> = [(usize, &'a TextSection)];
 
-impl Tantivy {
+impl TantivyWriter {
     /// An empty index writer with the fields of [`BOOSTS`] and a stored section id.
-    fn writer() -> tantivy::Result<TantivyWriter> {
+    fn new() -> tantivy::Result<TantivyWriter> {
         let mut sb = Schema::builder();
         let opts = TextOptions::default()
             .set_indexing_options(TextFieldIndexing::default().set_tokenizer("ws").set_index_option(IndexRecordOption::WithFreqs));
@@ -290,7 +290,7 @@ impl SearchIndex {
             .collect();
 
         let mut tantivy = match purpose {
-            Purpose::Queries => Some(Tantivy::writer()?),
+            Purpose::Queries => Some(TantivyWriter::new()?),
             Purpose::Export => None,
         };
         let mut found = Occurrences::new(dict.terms.len(), sections.len());

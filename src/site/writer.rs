@@ -153,18 +153,18 @@ impl<'a> Writer<'a> {
 
     fn chunks(&self, rel: &str, pieces: &[&str]) -> Result<(), Diagnostic> {
         let chunks: Vec<&[u8]> = pieces.iter().map(|p| p.as_bytes()).collect();
-        self.sink.write_chunks(rel, &chunks).map_err(|e| {
-            Diagnostic::error(rel, 0, 0, format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
-                .with_help("tarkista tulostekansion käyttöoikeudet ja vapaa levytila")
-        })
+        self.sink.write_chunks(rel, &chunks).map_err(|e| write_error(rel, &e))
     }
 
     pub(super) fn file(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.sink.write(rel, bytes).map_err(|e| {
-            Diagnostic::error(rel, 0, 0, format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
-                .with_help("tarkista tulostekansion käyttöoikeudet ja vapaa levytila")
-        })
+        self.sink.write(rel, bytes).map_err(|e| write_error(rel, &e))
     }
+}
+
+/// The diagnostic of an output file that could not be written.
+fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(rel, 0, 0, format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(e)))
+        .with_help("tarkista tulostekansion käyttöoikeudet ja vapaa levytila")
 }
 
 #[cfg(test)]
