@@ -351,11 +351,14 @@ fn topics_need_an_address_and_merged_spellings_are_pointed_out() {
     // Same spelling everywhere: no warning, one topic page.
     let site = SiteTest::new()
         .file("content/a.md", "---\ntitle: A\ntopics: [Äiti]\n---\n")
-        .file("content/b.md", "---\ntitle: B\ntopics: [Äiti]\n---\n");
+        .file("content/b.md", "---\ntitle: B\ntopics: [Äiti, Äiti]\n---\n");
     let run = site.build().expect_ok();
     assert!(!run.stderr.contains("aihealue"), "{}", run.stderr);
     assert!(!site.out("a/index.html").contains("href=\"/aihealueet//\""));
-    assert!(site.out("aihealueet/aiti/index.html").contains("Äiti"));
+    let topic = site.out("aihealueet/aiti/index.html");
+    assert!(topic.contains("Äiti"));
+    // A page that names a topic twice is listed once.
+    assert_eq!((topic.matches("href=\"/a/\"").count(), topic.matches("href=\"/b/\"").count()), (1, 1), "{topic}");
 }
 
 /// A meeting's memo is a URL or, like `links[].file`, a file or page beside

@@ -305,6 +305,7 @@ impl Library {
                 Some((sec, load_one(f, config, Some(lib.sections[sec.0].page_kind))))
             })
             .collect();
+        lib.pages.reserve(loaded.len());
         for (sec, result) in loaded {
             match result {
                 Err(d) => diags.extend(d),
@@ -334,21 +335,33 @@ impl Library {
                 }
             }
         }
-        diags.extend(super::addresses::urls(&lib));
-        diags.extend(super::addresses::topics(&lib));
+        let (urls, topics) = rayon::join(|| super::addresses::urls(&lib), || super::addresses::topics(&lib));
+        diags.extend(urls);
+        diags.extend(topics);
         lib.order();
         (lib, diags)
     }
 
     fn order(&mut self) {
-        let key = |f: &FrontMatter, src: &str| (f.weight, f.title.to_lowercase(), src.to_string());
-        for i in 0..self.sections.len() {
-            let mut pages = std::mem::take(&mut self.sections[i].pages);
-            pages.sort_by_cached_key(|p| key(&self.pages[p.0].front, &self.pages[p.0].source.rel));
-            let mut subs = std::mem::take(&mut self.sections[i].subsections);
-            subs.sort_by_cached_key(|s| key(&self.sections[s.0].front, &self.sections[s.0].dir));
-            self.sections[i].pages = pages;
-            self.sections[i].subsections = subs;
+        // Titles are compared lower-cased: each is lower-cased once, not at every comparison.
+        let page_titles: Vec<String> = self.pages.par_iter().map(|p| p.front.title.to_lowercase()).collect();
+        let section_titles: Vec<String> = self.sections.iter().map(|s| s.front.title.to_lowercase()).collect();
+        let page_key = |p: &PageId| (self.pages[p.0].front.weight, &page_titles[p.0], &self.pages[p.0].source.rel);
+        let section_key = |s: &SectionId| (self.sections[s.0].front.weight, &section_titles[s.0], &self.sections[s.0].dir);
+        let sorted: Vec<(Vec<PageId>, Vec<SectionId>)> = self
+            .sections
+            .iter()
+            .map(|s| {
+                let mut pages = s.pages.clone();
+                pages.sort_by(|a, b| page_key(a).cmp(&page_key(b)));
+                let mut subs = s.subsections.clone();
+                subs.sort_by(|a, b| section_key(a).cmp(&section_key(b)));
+                (pages, subs)
+            })
+            .collect();
+        for (s, (pages, subs)) in self.sections.iter_mut().zip(sorted) {
+            s.pages = pages;
+            s.subsections = subs;
         }
         let mut order = Vec::new();
         if !self.sections.is_empty() {
@@ -356,23 +369,30 @@ impl Library {
         }
         self.reading_order = order;
         self.catalogue = self.first_model_section(ROOT);
+        let by_title = |a: &PageId, b: &PageId| {
+            (&page_titles[a.0], &self.pages[a.0].source.rel).cmp(&(&page_titles[b.0], &self.pages[b.0].source.rel))
+        };
         let mut models: Vec<PageId> = self.pages.iter().filter(|p| p.kind == PageKind::Model).map(|p| p.id).collect();
-        models.sort_by_cached_key(|p| (self.pages[p.0].front.title.to_lowercase(), self.pages[p.0].source.rel.clone()));
+        models.sort_by(by_title);
         self.models = models;
+        // A topic is named on many pages: each distinct name is slugified once.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for p in &self.pages {
             for t in &p.front.topics {
-                let slug = slugify(t);
+                let slug = slugs.entry(t).or_insert_with(|| slugify(t));
                 if slug.is_empty() {
                     continue;
                 }
-                let topic = self.topics.entry(slug.clone()).or_insert_with(|| Topic { name: t.clone(), slug, pages: Vec::new() });
-                if !topic.pages.contains(&p.id) {
+                let topic =
+                    self.topics.entry(slug.clone()).or_insert_with(|| Topic { name: t.clone(), slug: slug.clone(), pages: Vec::new() });
+                // Pages come in id order: a page already listed is the last one.
+                if topic.pages.last() != Some(&p.id) {
                     topic.pages.push(p.id);
                 }
             }
         }
         for t in self.topics.values_mut() {
-            t.pages.sort_by_cached_key(|p| (self.pages[p.0].front.title.to_lowercase(), p.0));
+            t.pages.sort_by(|a, b| (&page_titles[a.0], a.0).cmp(&(&page_titles[b.0], b.0)));
         }
     }
 
