@@ -355,16 +355,21 @@ pub fn write(index: &SearchIndex, texts: Value, sink: &dyn Sink) -> io::Result<(
     for p in 0..index.pages.len() {
         varint(&mut page_docs, per_page.get(&p).copied().unwrap_or(0));
     }
+    // Each kind of file is written on its own; the entry names them in a fixed order.
+    let ((terms, tails), (keys, facets)) = rayon::join(
+        || rayon::join(|| term_shards(index, sink), || tail_shards(index, sink)),
+        || rayon::join(|| key_shards(index, sink), || facets(index, sink)),
+    );
     let entry = json!({
         "v": 2,
         "pages": index.pages.len(),
         "docs": index.docs.len(),
         "pageDocs": b64(&page_docs),
-        "terms": term_shards(index, sink)?,
-        "tails": tail_shards(index, sink)?,
-        "keys": key_shards(index, sink)?,
+        "terms": terms?,
+        "tails": tails?,
+        "keys": keys?,
         "texts": texts,
-        "facets": facets(index, sink)?,
+        "facets": facets?,
         "groups": GROUPS,
     });
     // The entry is the last file written: a reader never finds it pointing at files not yet there.

@@ -7,6 +7,8 @@
 //! topics, feeds, the statement) and the search index. `serve` renders single
 //! pages through the entry points at the end.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use tera::Context;
 
@@ -87,11 +89,18 @@ impl Site {
             order.iter().for_each(|id| in_order[id.0] = true);
             order.extend(self.lib.pages.iter().map(|p| p.id).filter(|id| !in_order[id.0]));
             let tools = PassTools { views: &views, writer: &writer, resolver: &resolver, on_page: chapters(self) };
-            match self.print_shell(&writer) {
+            let batches: Vec<&[PageId]> = order.chunks(BATCH).collect();
+            // The print page's template (which lists every chapter) is rendered with the first batch.
+            let (shell, mut first) =
+                rayon::join(|| self.print_shell(&writer), || batches.first().map(|batch| self.page_batch(&tools, batch, 0, chapter_count)));
+            match shell {
                 Ok(shell) => {
                     let written = writer.sink.write_stream(&index_file(PRINT_PATH), &mut |out| {
-                        for (b, batch) in order.chunks(BATCH).enumerate() {
-                            let done = self.page_batch(&tools, batch, b * BATCH, chapter_count);
+                        for (b, batch) in batches.iter().enumerate() {
+                            let done = match first.take() {
+                                Some(done) => done,
+                                None => self.page_batch(&tools, batch, b * BATCH, chapter_count),
+                            };
                             for (k, (id, (md, result, print))) in batch.iter().zip(done).enumerate() {
                                 if b * BATCH + k < chapter_count {
                                     shell.chapter(out, b * BATCH + k, &print)?;
@@ -179,7 +188,7 @@ impl Site {
         clock.lap("extras");
         results.push(self.copy_files(sink));
         clock.lap("static");
-        results.push(self.write_search(&views, &writer, &pages_md, &sections_md));
+        results.push(self.write_search(&views, &writer, Cow::Owned(pages_md), &sections_md));
         clock.lap("search");
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
@@ -387,7 +396,7 @@ impl Site {
         let writer = Writer::new(sink, renderer, &views);
         let results = [
             self.render_statement(&writer).and_then(|()| self.render_print(&writer, &|id| pages[id.0].html.as_str())),
-            self.write_search(&views, &writer, pages, sections),
+            self.write_search(&views, &writer, Cow::Borrowed(pages), sections),
         ];
         let diags: Diagnostics = results.into_iter().filter_map(Result::err).collect();
         if diags.has_errors() {

@@ -2,6 +2,10 @@
 //! from their rendered Markdown), the tantivy index, and its static export
 //! with the search page.
 
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
 use super::{table_label, writer::Writer, Site};
 use crate::content;
 use crate::diagnostics::Diagnostic;
@@ -39,20 +43,33 @@ impl Site {
         &self,
         views: &Views,
         writer: &Writer,
-        pages_md: &[Rendered],
+        pages_md: Cow<'_, [Rendered]>,
         sections_md: &[Rendered],
     ) -> Result<(), Diagnostic> {
-        let inputs = self.search_inputs(pages_md, sections_md);
         let write_error = |e: std::io::Error| {
             Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
         };
-        // The export reads the texts from `inputs` (the index need not copy
-        // them), and writes them while the index is built: both keep the cores busy.
-        let (index, texts) = rayon::join(
-            || self.search_index(&inputs, crate::search::engine::Purpose::Export),
-            || crate::search::export::text_chunks(&inputs, writer.sink),
+        let (index, texts) = {
+            let inputs = self.search_inputs(&pages_md, sections_md);
+            // The export reads the texts from `inputs` (the index need not copy
+            // them), and writes them while the index is built: both keep the cores busy.
+            rayon::join(
+                || self.search_index(&inputs, crate::search::engine::Purpose::Export),
+                || crate::search::export::text_chunks(&inputs, writer.sink),
+            )
+        };
+        let (index, texts) = (index?, texts.map_err(write_error)?);
+        // Nothing reads the pages' Markdown any more: when it is the build's
+        // own, its many small pieces are freed while the rest of the index is written.
+        let (written, ()) = rayon::join(
+            || crate::search::export::write(&index, texts, writer.sink),
+            move || {
+                if let Cow::Owned(pages_md) = pages_md {
+                    pages_md.into_par_iter().for_each(drop);
+                }
+            },
         );
-        crate::search::export::write(&index?, texts.map_err(write_error)?, writer.sink).map_err(write_error)?;
+        written.map_err(write_error)?;
         let mut ctx = writer.renderer.context();
         ctx.insert("index_url", &views.url("/haku/hakemisto.json"));
         writer.html("search.html", &mut ctx, "/haku/")
