@@ -12,6 +12,10 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+/// What [`Sink::write_stream`] fills: `Send`, so that one thread can write
+/// a file while others render what comes next.
+pub type Stream<'a> = dyn io::Write + Send + 'a;
+
 /// Where rendered files go. Shared across threads.
 pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
@@ -23,7 +27,7 @@ pub trait Sink: Sync {
 
     /// Writes a file produced piece by piece by `fill` (the print page, which
     /// holds every chapter, is never assembled in memory when the sink is a folder).
-    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut Stream<'_>) -> io::Result<()>) -> io::Result<()> {
         let mut buf = Vec::new();
         fill(&mut buf)?;
         self.write(rel, &buf)
@@ -103,7 +107,7 @@ impl Sink for NullSink {
         claim(&self.claims, rel).map(|_| ())
     }
 
-    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut Stream<'_>) -> io::Result<()>) -> io::Result<()> {
         claim(&self.claims, rel)?;
         fill(&mut io::sink())
     }
@@ -290,7 +294,7 @@ impl Sink for Staging {
         Ok(())
     }
 
-    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+    fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut Stream<'_>) -> io::Result<()>) -> io::Result<()> {
         use std::io::Write as _;
         let path = self.dir.join(claim(&self.claims, rel)?);
         self.make_parent(&path)?;

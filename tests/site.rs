@@ -571,3 +571,27 @@ fn print_page_links_between_chapters_stay_on_the_page() {
     assert!(site.out("style.css").starts_with("a[href^=\"/\"]::after"), "{}", site.out("style.css"));
     assert!(site.out("style.css").ends_with(":root { --site-url: \"https://example.org\"; }\n"), "{}", site.out("style.css"));
 }
+
+/// The print page is written while the pages are rendered, a batch at a time:
+/// with more chapters than several batches hold, every chapter is there once,
+/// whole and in reading order, and the template's end follows the last one.
+#[test]
+fn print_page_holds_every_chapter_of_a_large_site_in_order() {
+    let mut site = SiteTest::new().file("content/kasikirja/_index.md", "---\ntitle: Käsikirja\n---\n");
+    let count = 600;
+    for i in 0..count {
+        site = site.file(&format!("content/kasikirja/luku-{i:03}.md"), &format!("---\ntitle: Luku {i}\nweight: {i}\n---\nTeksti {i}.\n"));
+    }
+    site.build().expect_ok();
+    let print = site.out("tulosta/index.html");
+    let mut at = 0;
+    for i in 0..count {
+        let heading = format!("<h2 id=\"luku-kasikirja-luku-{i:03}\">Luku {i}</h2>");
+        assert_eq!(print.matches(&heading).count(), 1, "{heading}");
+        let found = print.find(&heading).unwrap();
+        assert!(found > at, "chapter {i} out of order");
+        assert!(print[found..].contains(&format!("<p>Teksti {i}.</p>")), "chapter {i} without its text");
+        at = found;
+    }
+    assert!(print.trim_end().ends_with("</html>"), "the template's end after the last chapter");
+}

@@ -419,9 +419,7 @@ impl Library {
     /// Frees every page's and section's source text: for a build, once
     /// everything has been rendered and checked (the text is then never read).
     pub fn release_sources(&mut self) {
-        for p in &mut self.pages {
-            p.text = String::new();
-        }
+        self.pages.par_iter_mut().for_each(|p| p.text = String::new());
         for s in &mut self.sections {
             s.text = String::new();
         }

@@ -4,6 +4,8 @@
 //! Drafts are in the library only in `--drafts` builds, so they are indexed
 //! only then.
 
+use rayon::prelude::*;
+
 use crate::content::front_matter::PageKind;
 use crate::content::library::{Page, ROOT};
 use crate::content::Library;
@@ -50,12 +52,12 @@ pub fn inputs<'a>(
     lib: &'a Library,
     pages_md: &'a [Rendered],
     sections_md: &'a [Rendered],
-    url: &dyn Fn(&str) -> String,
-    phase_label: &dyn Fn(&str) -> Option<String>,
+    url: &(dyn Fn(&str) -> String + Sync),
+    phase_label: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Vec<Input<'a>> {
     let mut out: Vec<Input> = lib
         .pages
-        .iter()
+        .par_iter()
         .map(|p| {
             let m = &p.front.model;
             Input {

@@ -22,7 +22,7 @@ use crate::content::PageId;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::links::LinkResolver;
 use crate::markdown::{self, RenderOptions, Rendered, Source};
-use crate::output::Sink;
+use crate::output::{Sink, Stream};
 use crate::render::print::Chapters;
 use crate::render::views::Views;
 use crate::render::Renderer;
@@ -96,19 +96,30 @@ impl Site {
             match shell {
                 Ok(shell) => {
                     let written = writer.sink.write_stream(&index_file(PRINT_PATH), &mut |out| {
+                        // A batch's chapters go onto the print page (one file,
+                        // one thread) while the next batch is rendered.
+                        let mut chapters: Vec<(usize, String)> = Vec::new();
+                        let write = |out: &mut Stream, chapters: Vec<(usize, String)>| {
+                            chapters.iter().try_for_each(|(i, print)| shell.chapter(out, *i, print))
+                        };
                         for (b, batch) in batches.iter().enumerate() {
-                            let done = match first.take() {
-                                Some(done) => done,
-                                None => self.page_batch(&tools, batch, b * BATCH, chapter_count),
+                            let previous = std::mem::take(&mut chapters);
+                            let (done, wrote) = match first.take() {
+                                Some(done) => (done, Ok(())),
+                                None => {
+                                    rayon::join(|| self.page_batch(&tools, batch, b * BATCH, chapter_count), || write(&mut *out, previous))
+                                }
                             };
+                            wrote?;
                             for (k, (id, (md, result, print))) in batch.iter().zip(done).enumerate() {
                                 if b * BATCH + k < chapter_count {
-                                    shell.chapter(out, b * BATCH + k, &print)?;
+                                    chapters.push((b * BATCH + k, print));
                                 }
                                 pages_md[id.0] = md;
                                 results.push(result);
                             }
                         }
+                        write(&mut *out, chapters)?;
                         shell.finish(out)
                     });
                     results.push(written.map_err(|e| print_error(&e)));

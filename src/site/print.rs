@@ -5,12 +5,13 @@
 //! can be written chapter by chapter while the chapters are rendered
 //! (`render::print` adapts each chapter's HTML to the combined page).
 
-use std::io::{self, Write};
+use std::io;
 
 use super::writer::{index_file, Writer};
 use super::Site;
 use crate::content::PageId;
 use crate::diagnostics::Diagnostic;
+use crate::output::Stream;
 use crate::render::print::Chapters;
 
 /// Where the print page is published.
@@ -39,7 +40,7 @@ pub fn chapters(site: &Site) -> Chapters {
 
 impl PrintShell {
     /// Writes the template's text before chapter `i` and the chapter's adapted HTML.
-    pub fn chapter(&self, out: &mut dyn Write, i: usize, adapted: &str) -> io::Result<()> {
+    pub fn chapter(&self, out: &mut Stream<'_>, i: usize, adapted: &str) -> io::Result<()> {
         if let Some(Some(before)) = self.before.get(i) {
             out.write_all(before.as_bytes())?;
             out.write_all(adapted.as_bytes())?;
@@ -48,7 +49,7 @@ impl PrintShell {
     }
 
     /// Writes what follows the last chapter.
-    pub fn finish(&self, out: &mut dyn Write) -> io::Result<()> {
+    pub fn finish(&self, out: &mut Stream<'_>) -> io::Result<()> {
         out.write_all(self.tail.as_bytes())
     }
 }
