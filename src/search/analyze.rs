@@ -124,12 +124,49 @@ pub struct Dictionary<'a> {
     pub terms: Vec<String>,
 }
 
+/// Texts one task of [`Dictionary::with_ids`] cuts into words: their words
+/// are numbered in a table of the task's own, which holds far fewer words
+/// than the texts have (a word recurs), and mapped to terms once all are known.
+const TEXTS_PER_TASK: usize = 256;
+
 impl<'a> Dictionary<'a> {
-    /// Collects the words of all `texts` (in parallel) and analyses each once.
-    pub fn new(texts: impl ParallelIterator<Item = &'a str>) -> Dictionary<'a> {
-        let words: FxHashSet<&'a str> = texts
-            .fold(FxHashSet::default, |mut set, text| {
-                set.extend(raw_words(text));
+    /// The dictionary of all `texts` and, for each text in order, the term
+    /// ids of its words: every word of every text is cut out and hashed once.
+    pub fn with_ids(texts: &[&'a str]) -> (Dictionary<'a>, Vec<Vec<u32>>) {
+        let tasks: Vec<(Vec<&'a str>, Vec<Vec<u32>>)> = texts
+            .par_chunks(TEXTS_PER_TASK)
+            .map(|chunk| {
+                let mut numbers: FxHashMap<&'a str, u32> = FxHashMap::default();
+                let mut words: Vec<&'a str> = Vec::new();
+                let mut number = |w: &'a str| {
+                    *numbers.entry(w).or_insert_with(|| {
+                        words.push(w);
+                        (words.len() - 1) as u32
+                    })
+                };
+                let ids: Vec<Vec<u32>> = chunk.iter().map(|text| raw_words(text).map(&mut number).collect()).collect();
+                (words, ids)
+            })
+            .collect();
+        let dict = Dictionary::of_words(tasks.par_iter().flat_map_iter(|(words, _)| words.iter().copied()));
+        let ids = tasks
+            .into_par_iter()
+            .flat_map_iter(|(words, ids)| {
+                let term: Vec<u32> = words.iter().map(|w| dict.ids.get(w).copied().unwrap_or(0)).collect();
+                ids.into_iter().map(move |mut text| {
+                    text.iter_mut().for_each(|id| *id = term[*id as usize]);
+                    text
+                })
+            })
+            .collect();
+        (dict, ids)
+    }
+
+    /// Analyses each distinct word of `words` (in parallel) once.
+    fn of_words(words: impl ParallelIterator<Item = &'a str>) -> Dictionary<'a> {
+        let words: FxHashSet<&'a str> = words
+            .fold(FxHashSet::default, |mut set, word| {
+                set.insert(word);
                 set
             })
             .reduce(FxHashSet::default, |a, b| {
@@ -146,13 +183,6 @@ impl<'a> Dictionary<'a> {
         terms.dedup();
         let ids = words.into_iter().zip(&stems).map(|(w, s)| (w, terms.binary_search(s).unwrap_or(0) as u32)).collect();
         Dictionary { ids, terms }
-    }
-
-    /// Appends the term ids of `text`'s words to `out`, in order.
-    pub fn term_ids(&self, text: &str, out: &mut Vec<u32>) {
-        // Every word was collected by `new`; one that was not (never the case
-        // for texts given to `new`) is left out rather than guessed.
-        out.extend(raw_words(text).filter_map(|w| self.ids.get(w)));
     }
 
     /// Compound parts of every term, by id (see [`parts`]).
@@ -250,12 +280,14 @@ mod tests {
             "Perhekeskuksen käytäntö, kotoutumista! 681/2023 H2 ÄITI Äiti äiti ÅLAND œuvre naïve İstanbul ΣΟΦΙΑ",
             "perhekeskus PERHEKESKUKSESSA Äiti ääni; verkostojohtaminen",
             "verkosto perhekeskusverkosto",
+            "",
         ];
-        let dict = Dictionary::new(texts.par_iter().copied());
+        // Enough texts for several tasks, each numbering its words its own way.
+        let many: Vec<&str> = (0..3 * TEXTS_PER_TASK + 5).map(|i| texts[(i * 7 + i / TEXTS_PER_TASK) % texts.len()]).collect();
+        let (dict, ids) = Dictionary::with_ids(&many);
+        assert_eq!(ids.len(), many.len());
         let mut a = analyzer();
-        for text in texts {
-            let mut ids = Vec::new();
-            dict.term_ids(text, &mut ids);
+        for (text, ids) in many.iter().zip(&ids) {
             let via_dict: Vec<&str> = ids.iter().map(|i| dict.terms[*i as usize].as_str()).collect();
             assert_eq!(via_dict, terms(&mut a, text), "{text}");
         }

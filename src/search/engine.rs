@@ -116,8 +116,8 @@ const BATCH: usize = 2048;
 /// The fields in [`BOOSTS`] order.
 const FIELDS: usize = BOOSTS.len();
 
-/// One field of one section: its terms with their frequencies, by term id,
-/// and its length in tokens (tantivy's field norm).
+/// One field of one section: its terms with their frequencies, by term id
+/// (in order of first occurrence), and its length in tokens (tantivy's field norm).
 #[derive(Debug)]
 struct Counted {
     terms: Vec<(u32, u32)>,
@@ -125,19 +125,27 @@ struct Counted {
 }
 
 impl Counted {
-    fn of(mut ids: Vec<u32>) -> Counted {
+    /// Counts `ids` in `tally`, a zero per term (as many as there are terms),
+    /// which is all zeros again afterwards: no sorting, one pass.
+    fn of(ids: &[u32], tally: &mut [u32]) -> Counted {
         let len = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-        ids.sort_unstable();
         let mut terms: Vec<(u32, u32)> = Vec::new();
-        for id in ids {
-            match terms.last_mut() {
-                Some((t, n)) if *t == id => *n += 1,
-                _ => terms.push((id, 1)),
+        for &id in ids {
+            let n = &mut tally[id as usize];
+            if *n == 0 {
+                terms.push((id, 0));
             }
+            *n += 1;
+        }
+        for (t, n) in &mut terms {
+            *n = std::mem::take(&mut tally[*t as usize]);
         }
         Counted { terms, len }
     }
 }
+
+/// Ranges of term ids [`Occurrences::add`] fills in parallel.
+const TERM_RANGES: usize = 4;
 
 /// Bits of an occurrence's first number that hold the field (see [`Occurrences`]).
 const FIELD_BITS: u32 = 3;
@@ -163,19 +171,33 @@ impl Occurrences {
         Occurrences { by_term: vec![Vec::new(); terms], norms: Vec::with_capacity(sections), tokens: [0; FIELDS] }
     }
 
-    /// Adds the next section (section numbers follow the order of the calls;
-    /// fewer than [`MAX_SECTIONS`]).
-    fn add(&mut self, fields: [&Counted; FIELDS]) {
-        let doc = self.norms.len() as u32;
-        let mut norms = [0u8; FIELDS];
-        for (k, f) in fields.iter().enumerate() {
-            self.tokens[k] += u64::from(f.len);
-            norms[k] = FieldNormReader::fieldnorm_to_id(f.len);
-            for &(t, freq) in &f.terms {
-                self.by_term[t as usize].push((doc << FIELD_BITS | k as u32, freq));
+    /// Adds the next sections, each as its fields in [`BOOSTS`] order
+    /// (section numbers follow the order of the calls; fewer than
+    /// [`MAX_SECTIONS`]). The terms are shared out by id range among tasks:
+    /// each term's list is filled by one task, sections ascending.
+    fn add(&mut self, sections: &[[&Counted; FIELDS]]) {
+        let first = self.norms.len() as u32;
+        for fields in sections {
+            let mut norms = [0u8; FIELDS];
+            for (k, f) in fields.iter().enumerate() {
+                self.tokens[k] += u64::from(f.len);
+                norms[k] = FieldNormReader::fieldnorm_to_id(f.len);
             }
+            self.norms.push(norms);
         }
-        self.norms.push(norms);
+        let per_task = self.by_term.len().div_ceil(TERM_RANGES).max(1);
+        self.by_term.par_chunks_mut(per_task).enumerate().for_each(|(r, lists)| {
+            let lo = (r * per_task) as u32;
+            let hi = lo + lists.len() as u32;
+            for (i, fields) in sections.iter().enumerate() {
+                let doc = first + i as u32;
+                for (k, f) in fields.iter().enumerate() {
+                    for &(t, freq) in f.terms.iter().filter(|&&(t, _)| lo <= t && t < hi) {
+                        lists[(t - lo) as usize].push((doc << FIELD_BITS | k as u32, freq));
+                    }
+                }
+            }
+        });
     }
 
     /// Every term's score in every section that has it: per field tantivy's
@@ -270,21 +292,28 @@ impl SearchIndex {
         if sections.len() >= MAX_SECTIONS {
             return Err(tantivy::TantivyError::InvalidArgument(format!("osioita on {}, enintään {}", sections.len(), MAX_SECTIONS - 1)));
         }
-        let titles = inputs.par_iter().map(|p| p.meta.title.as_str());
-        let metas = inputs.par_iter().map(|p| p.meta_text.as_str());
-        let texts = sections.par_iter().flat_map_iter(|(_, s)| [s.heading.as_str(), s.text.as_str()]);
-        let dict = Dictionary::new(titles.chain(metas).chain(texts));
+        // Each page's title and metadata, then each section's heading and text.
+        let texts: Vec<&str> = inputs
+            .iter()
+            .flat_map(|p| [p.meta.title.as_str(), p.meta_text.as_str()])
+            .chain(sections.iter().flat_map(|(_, s)| [s.heading.as_str(), s.text.as_str()]))
+            .collect();
+        let (dict, ids) = Dictionary::with_ids(&texts);
+        drop(texts);
+        let mut ids = ids.into_iter();
+        // `with_ids` gives one list per text: never a default.
+        let mut pair = || -> [Vec<u32>; 2] { [ids.next().unwrap_or_default(), ids.next().unwrap_or_default()] };
+        let page_ids: Vec<[Vec<u32>; 2]> = inputs.iter().map(|_| pair()).collect();
+        let mut section_ids: Vec<[Vec<u32>; 2]> = sections.iter().map(|_| pair()).collect();
         let parts = dict.parts();
         // Title, metadata and the title's compound parts are the page's, the
         // same for each of its sections.
-        let page_terms: Vec<([Vec<u32>; 3], [Counted; 3])> = inputs
-            .par_iter()
-            .map(|p| {
-                let (mut title, mut meta) = (Vec::new(), Vec::new());
-                dict.term_ids(&p.meta.title, &mut title);
-                dict.term_ids(&p.meta_text, &mut meta);
+        let tally = || vec![0u32; dict.terms.len()];
+        let page_terms: Vec<([Vec<u32>; 3], [Counted; 3])> = page_ids
+            .into_par_iter()
+            .map_init(tally, |tally, [title, meta]| {
                 let title_parts: Vec<u32> = title.iter().flat_map(|t| &parts[*t as usize]).copied().collect();
-                let counted = [&title, &meta, &title_parts].map(|ids| Counted::of(ids.clone()));
+                let counted = [&title, &meta, &title_parts].map(|ids| Counted::of(ids, tally));
                 ([title, meta, title_parts], counted)
             })
             .collect();
@@ -295,32 +324,36 @@ impl SearchIndex {
         };
         let mut found = Occurrences::new(dict.terms.len(), sections.len());
         let mut docs = Vec::with_capacity(sections.len());
-        let analyse = |batch: &Sections| -> Vec<Analysed> {
+        // Takes each section's term ids: they are freed batch by batch.
+        let analyse = |batch: &mut [[Vec<u32>; 2]]| -> Vec<Analysed> {
             batch
-                .par_iter()
-                .map(|(_, s)| {
-                    let (mut heading, mut body) = (Vec::new(), Vec::new());
-                    dict.term_ids(&s.heading, &mut heading);
-                    dict.term_ids(&s.text, &mut body);
+                .par_iter_mut()
+                .map_init(tally, |tally, ids| {
+                    let [heading, body] = std::mem::take(ids);
                     let compound: Vec<u32> = heading.iter().chain(&body).flat_map(|t| &parts[*t as usize]).copied().collect();
                     let ids = [heading, body, compound];
-                    let kept = (purpose == Purpose::Queries).then(|| ids.clone());
-                    Analysed { ids: kept, counted: ids.map(Counted::of) }
+                    let counted = [&ids[0], &ids[1], &ids[2]].map(|ids| Counted::of(ids, tally));
+                    Analysed { ids: (purpose == Purpose::Queries).then_some(ids), counted }
                 })
                 .collect()
         };
-        // Counting a batch is one thread's work: it goes on while the next batch is analysed.
+        // A batch is counted while the next one is analysed.
         let count = |found: &mut Occurrences, batch: &Sections, analysed: Vec<Analysed>| {
-            for ((page, _), a) in batch.iter().zip(analysed) {
-                let [title, meta, title_parts] = &page_terms[*page].1;
-                let [heading, body, compound] = &a.counted;
-                found.add([title, heading, meta, body, compound, title_parts]);
-            }
+            let fields: Vec<[&Counted; FIELDS]> = batch
+                .iter()
+                .zip(&analysed)
+                .map(|((page, _), a)| {
+                    let [title, meta, title_parts] = &page_terms[*page].1;
+                    let [heading, body, compound] = &a.counted;
+                    [title, heading, meta, body, compound, title_parts]
+                })
+                .collect();
+            found.add(&fields);
         };
         let mut counting: Option<(&Sections, Vec<Analysed>)> = None;
-        for (b, batch) in sections.chunks(BATCH).enumerate() {
+        for (b, (batch, batch_ids)) in sections.chunks(BATCH).zip(section_ids.chunks_mut(BATCH)).enumerate() {
             let (analysed, ()) = rayon::join(
-                || analyse(batch),
+                || analyse(batch_ids),
                 || {
                     if let Some((batch, analysed)) = counting.take() {
                         count(&mut found, batch, analysed);
