@@ -61,9 +61,12 @@ impl<'a> Iterator for RawWords<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let len = self.text.len();
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
+        // ASCII bytes are decided here, inline; others by `class`.
         while self.at < len {
-            let (word, n) = self.class(self.at);
+            let b = bytes[self.at];
+            let (word, n) = if b < 0x80 { (b.is_ascii_alphanumeric(), 1) } else { self.class(self.at) };
             if word {
                 break;
             }
@@ -74,7 +77,8 @@ impl<'a> Iterator for RawWords<'a> {
         }
         let start = self.at;
         while self.at < len {
-            let (word, n) = self.class(self.at);
+            let b = bytes[self.at];
+            let (word, n) = if b < 0x80 { (b.is_ascii_alphanumeric(), 1) } else { self.class(self.at) };
             if !word {
                 break;
             }
