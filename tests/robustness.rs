@@ -540,3 +540,20 @@ fn file_and_folder_names_that_are_not_utf8_are_errors() {
     site.build().expect_errors(&["content/�iti.md:1:1: virhe:"]);
     assert!(!site.root().join("public").exists());
 }
+
+/// The print page's template is rendered while the first pages are: when it
+/// fails, the build still stops with the template's own position and keeps
+/// the previous output whole.
+#[test]
+fn a_failing_print_template_is_reported_and_the_previous_output_kept() {
+    let site = SiteTest::new().file("content/k/_index.md", "---\ntitle: K\n---\n").file("content/k/a.md", "---\ntitle: A\n---\nTeksti.\n");
+    site.build().expect_ok();
+    let before = site.out("k/a/index.html");
+    site.write("content/k/a.md", "---\ntitle: A\n---\nUusi teksti.\n")
+        .write("themes/default/templates/print.html", "{% extends \"base.html\" %}{% block main %}{{ puuttuu.x }}{% endblock main %}\n");
+    let run = site.build().expect_errors(&[
+        "themes/default/templates/print.html:1:45: virhe: sivun /tulosta/ piirtäminen sivupohjalla `print.html` epäonnistui: muuttujaa `puuttuu.x` ei ole sivupohjan tiedoissa",
+    ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 1, "{}", run.stderr);
+    assert_eq!(site.out("k/a/index.html"), before, "the previous build's page is kept");
+}

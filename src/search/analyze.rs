@@ -119,8 +119,8 @@ fn term_of(lower: &mut TextAnalyzer, stemmer: &mut TextAnalyzer, word: &str) -> 
 }
 
 /// Every distinct word of a site and its term (an id into the sorted list of
-/// distinct terms): each distinct word is lower-cased and stemmed once, so
-/// indexing only cuts texts into words and looks them up.
+/// distinct terms): each distinct word is lower-cased and stemmed once, and
+/// each word of a text is cut out and numbered once (see [`Dictionary::with_ids`]).
 pub struct Dictionary<'a> {
     /// Word as written in the text → term id.
     ids: FxHashMap<&'a str, u32>,

@@ -1,7 +1,8 @@
 //! The rendering pass. [`Site::render_pages`] sweeps over the pages once:
 //! each page's Markdown is rendered, put through its template, written, and
 //! adapted into the print page in reading order, a batch at a time, so no
-//! page's HTML outlives its batch (a 10,000-page site never holds them all).
+//! page's HTML outlives its batch, nor a chapter's print HTML the next one
+//! (a 10,000-page site never holds them all).
 //! Checks that need every page — anchors, front-matter references — follow.
 //! [`Site::render_rest`] then writes everything that lists pages (sections,
 //! topics, feeds, the statement) and the search index. `serve` renders single
