@@ -109,8 +109,9 @@ pub enum Purpose {
     Export,
 }
 
-/// Sections indexed per batch: analysed in parallel, then counted (and handed
-/// to tantivy), so the analysed text of the whole site is never held at once.
+/// Sections indexed per batch: analysed in parallel (their term ids freed as
+/// they are counted), then counted (and handed to tantivy), so the counted
+/// fields of the whole site are never held at once.
 const BATCH: usize = 2048;
 
 /// The fields in [`BOOSTS`] order.
