@@ -13,18 +13,29 @@
 # Environment:
 #   BENCH_DIR  where sites and outputs go (default: a new folder under /tmp;
 #              a tmpfs such as /dev/shm/x measures without the disk)
-#   SETTLE     seconds to wait after deleting an output before the next run
-#              (default 12). ext4 without a journal skips inodes deleted in
-#              the last 5-10 s when it allocates new ones, so creating tens of
-#              thousands of files right after deleting as many gets slower the
-#              more recent deletions there are: without the pause the figures
-#              measure that, for both the floor and the build, not the tools.
+#   SETTLE     seconds to wait after `sync` before each run (default 3), so
+#              that the previous run's writeback does not overlap the next.
+#   QUIET      see below (ext4 without a journal only).
+#
+# Nothing is deleted between runs: each output is moved into $WORK/trash and
+# the trash is deleted at the end (about 0.7 GB per run at 10,000 pages, so
+# 5 runs of both sizes need about 8 GB free). On ext4 without a journal (as
+# on these virtual machines: /sys/fs/ext4/*/journal_task says <none>) the
+# kernel does not reuse an inode deleted in the last 60 s, or in the last
+# 300 s while its inode-table block is dirty, and every file creation scans
+# past all of them (fs/ext4/ialloc.c, recently_deleted()). Deleting the
+# previous run's 17,000 files before each run therefore made creating files
+# several times slower, for the floor and the build alike, and the figures
+# measured that rather than the tools. For the same reason, on such a
+# filesystem the first run waits QUIET seconds (default 300) after the corpus
+# is (re)generated and old outputs are cleared; do not delete large folders
+# there while the script runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-5}
 shift || true
 SIZES=${*:-1000 10000}
-SETTLE=${SETTLE:-12}
+SETTLE=${SETTLE:-3}
 if [ -n "${BENCH_DIR:-}" ]; then mkdir -p "$BENCH_DIR"; WORK=$BENCH_DIR; else WORK=$(mktemp -d /tmp/handbook-bench.XXXXXX); fi
 
 cargo build --release --quiet --bin handbook --example gen_corpus --example floor
@@ -58,36 +69,65 @@ measure() {
 
 settle() { sync; sleep "$SETTLE"; }
 
+# trash PATH...: moves what exists of PATH... into $WORK/trash (a rename, so
+# no inode is freed until the end; see the header).
+trash() {
+  local d
+  d=$(mktemp -d "$WORK/trash/XXXXXX")
+  for x in "$@"; do if [ -e "$x" ]; then mv "$x" "$d/"; fi; done
+}
+
+# nojournal DIR: true when DIR is on ext4 without a journal.
+nojournal() {
+  [ "$(stat -f -c %T "$1")" = "ext2/ext3" ] || return 1
+  local dev
+  dev=$(basename "$(findmnt -no SOURCE --target "$1" 2>/dev/null || echo none)")
+  grep -qs '<none>' "/sys/fs/ext4/$dev/journal_task"
+}
+
+rm -rf "$WORK/trash"
+mkdir -p "$WORK/trash"
+declare -A MB
+for n in $SIZES; do
+  site="$WORK/site-$n"
+  MB[$n]=$("$GEN" "$n" "$site" | sed -E 's/.*sivua, ([0-9.]+) MB.*/\1/')
+  trash "$site/public" "$site"/.public.* "$WORK/hugo-$n/public"
+  [ -z "$HUGO" ] || hugo_site "$site" "$WORK/hugo-$n"
+done
+if nojournal "$WORK"; then
+  QUIET=${QUIET:-300}
+  echo "$WORK is on ext4 without a journal: waiting ${QUIET} s after the last deletion before the first run (see the header)" >&2
+  sync
+  sleep "$QUIET"
+fi
+
 printf '| pages | Markdown | handbook build (median s) | peak MB | floor (median s) | ratio to floor |\n|---|---|---|---|---|---|\n' > "$WORK/table.md"
 : > "$WORK/hugo.md"
 first_n=""; first_t=""
 for n in $SIZES; do
   site="$WORK/site-$n"
-  mb=$("$GEN" "$n" "$site" | sed -E 's/.*sivua, ([0-9.]+) MB.*/\1/')
   : > "$WORK/hb-$n.txt"; : > "$WORK/fl-$n.txt"; : > "$WORK/hugo-$n.txt"
-  [ -z "$HUGO" ] || hugo_site "$site" "$WORK/hugo-$n"
   for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/floor-out" "$site/public" "$site"/.public.*
     settle
     measure "$FLOOR" "$site" "$WORK/floor-out" >> "$WORK/fl-$n.txt"
-    rm -rf "$WORK/floor-out"
+    trash "$WORK/floor-out"
     settle
     (cd "$site" && measure "$BIN" build) >> "$WORK/hb-$n.txt"
+    trash "$site/public"
   done
   # Hugo after ours, not between: its 3 GB at 10,000 pages leave the kernel
   # reclaiming memory while the next run starts, which slows that run.
   for _ in $(seq "$RUNS"); do
     [ -n "$HUGO" ] || break
-    rm -rf "$WORK/hugo-$n/public"
     settle
     (cd "$WORK/hugo-$n" && measure "$HUGO" --quiet) >> "$WORK/hugo-$n.txt"
-    rm -rf "$WORK/hugo-$n/public"
+    trash "$WORK/hugo-$n/public"
   done
   hb=$(cut -d' ' -f1 "$WORK/hb-$n.txt" | median)
   mem=$(cut -d' ' -f2 "$WORK/hb-$n.txt" | median)
   fl=$(cut -d' ' -f1 "$WORK/fl-$n.txt" | median)
   ratio=$(awk -v a="$hb" -v b="$fl" 'BEGIN {printf "%.1f", a / b}')
-  printf '| %s | %s MB | %s | %.0f | %s | %s |\n' "$n" "$mb" "$hb" "$(awk -v m="$mem" 'BEGIN {print m / 1024}')" "$fl" "$ratio" >> "$WORK/table.md"
+  printf '| %s | %s MB | %s | %.0f | %s | %s |\n' "$n" "${MB[$n]}" "$hb" "$(awk -v m="$mem" 'BEGIN {print m / 1024}')" "$fl" "$ratio" >> "$WORK/table.md"
   if [ -z "$first_n" ]; then first_n=$n; first_t=$hb; first_f=$fl; fi
   last_n=$n; last_t=$hb; last_f=$fl
   if [ -n "$HUGO" ]; then
@@ -104,5 +144,7 @@ if [ "$first_n" != "$last_n" ]; then
 fi
 echo
 echo "step timings of one $last_n-page build (HANDBOOK_TIMINGS=1):"
-(cd "$WORK/site-$last_n" && rm -rf public .public.* && settle && HANDBOOK_TIMINGS=1 "$BIN" build 2>&1 | grep -E '^  [a-z]')
+(cd "$WORK/site-$last_n" && settle && HANDBOOK_TIMINGS=1 "$BIN" build 2>&1 | grep -E '^  [a-z]')
+trash "$WORK/site-$last_n/public"
+rm -rf "$WORK/trash"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"
