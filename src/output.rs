@@ -199,7 +199,7 @@ impl Staging {
     pub fn new(out: &Path) -> io::Result<Staging> {
         let dir = sibling(out, "staging");
         if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+            crate::fsutil::remove_tree(&dir)?;
         }
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
@@ -239,7 +239,7 @@ impl Staging {
             if renameat_with(CWD, &self.dir, CWD, &self.out, RenameFlags::EXCHANGE).is_ok() {
                 self.published = true;
                 // `dir` now holds the previous output.
-                return fs::remove_dir_all(&self.dir);
+                return crate::fsutil::remove_tree(&self.dir);
             }
         }
         self.publish_by_rename()
@@ -249,7 +249,7 @@ impl Staging {
     fn publish_by_rename(&mut self) -> io::Result<()> {
         let old = sibling(&self.out, "old");
         if old.exists() {
-            fs::remove_dir_all(&old)?;
+            crate::fsutil::remove_tree(&old)?;
         }
         let had_old = self.out.exists();
         if had_old {
@@ -264,7 +264,7 @@ impl Staging {
         }
         self.published = true;
         if had_old {
-            fs::remove_dir_all(&old)?;
+            crate::fsutil::remove_tree(&old)?;
         }
         Ok(())
     }
@@ -307,7 +307,7 @@ impl Sink for Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.published {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = crate::fsutil::remove_tree(&self.dir);
         }
     }
 }
