@@ -15,21 +15,23 @@
 #              a tmpfs such as /dev/shm/x measures without the disk)
 #   SETTLE     seconds to wait after `sync` before each run (default 3), so
 #              that the previous run's writeback does not overlap the next.
-#   QUIET      see below (ext4 without a journal only).
+#   QUIET      seconds to wait before the first run on ext4 without a
+#              journal (default 360; see below).
 #
-# Nothing is deleted between runs: each output is moved into $WORK/trash and
-# the trash is deleted at the end (about 0.7 GB per run at 10,000 pages, so
-# 5 runs of both sizes need about 8 GB free). On ext4 without a journal (as
-# on these virtual machines: /sys/fs/ext4/*/journal_task says <none>) the
-# kernel does not reuse an inode deleted in the last 60 s, or in the last
-# 300 s while its inode-table block is dirty, and every file creation scans
-# past all of them (fs/ext4/ialloc.c, recently_deleted()). Deleting the
-# previous run's 17,000 files before each run therefore made creating files
-# several times slower, for the floor and the build alike, and the figures
-# measured that rather than the tools. For the same reason, on such a
-# filesystem the first run waits QUIET seconds (default 300) after the corpus
-# is (re)generated and old outputs are cleared; do not delete large folders
-# there while the script runs.
+# On ext4 without a journal (as on these virtual machines:
+# /sys/fs/ext4/<device>/journal_task says <none>) the kernel does not reuse an
+# inode deleted in the last 60 s, or in the last 360 s while its inode-table
+# block is dirty, and every new file or folder scans past all of them
+# (fs/ext4/ialloc.c, recently_deleted()). Deleting the previous run's 17,000
+# files before each run therefore made creating files several times slower,
+# for the floor and the build alike, and the figures measured that rather
+# than the tools. So on such a filesystem nothing is deleted between runs:
+# each output is moved into $WORK/trash, deleted at the end (about 0.7 GB per
+# run at 10,000 pages: 5 runs of both sizes need about 8 GB free), and the
+# first run waits QUIET seconds (default 360) after the corpus is generated
+# and old outputs are cleared; do not delete large folders there while the
+# script runs. Elsewhere (tmpfs, journalled filesystems) outputs are deleted
+# at once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-5}
@@ -69,21 +71,27 @@ measure() {
 
 settle() { sync; sleep "$SETTLE"; }
 
-# trash PATH...: moves what exists of PATH... into $WORK/trash (a rename, so
-# no inode is freed until the end; see the header).
-trash() {
-  local d
-  d=$(mktemp -d "$WORK/trash/XXXXXX")
-  for x in "$@"; do if [ -e "$x" ]; then mv "$x" "$d/"; fi; done
-}
-
 # nojournal DIR: true when DIR is on ext4 without a journal.
 nojournal() {
   [ "$(stat -f -c %T "$1")" = "ext2/ext3" ] || return 1
-  local dev
-  dev=$(basename "$(findmnt -no SOURCE --target "$1" 2>/dev/null || echo none)")
+  local majmin dev
+  majmin=$(findmnt -no MAJ:MIN --target "$1" 2>/dev/null | tr -d ' ') || return 1
+  dev=$(basename "$(readlink -f "/sys/dev/block/$majmin")")
   grep -qs '<none>' "/sys/fs/ext4/$dev/journal_task"
 }
+NOJOURNAL=""
+if nojournal "$WORK"; then NOJOURNAL=1; fi
+
+# discard PATH...: removes what exists of PATH...; on ext4 without a journal
+# moves each into a folder of its own in $WORK/trash instead (a rename frees
+# no inode; see the header).
+discard() {
+  for x in "$@"; do
+    [ -e "$x" ] || continue
+    if [ -n "$NOJOURNAL" ]; then mv "$x" "$(mktemp -d "$WORK/trash/XXXXXX")/"; else rm -rf "$x"; fi
+  done
+}
+trap 'rm -rf "$WORK/trash"' EXIT
 
 rm -rf "$WORK/trash"
 mkdir -p "$WORK/trash"
@@ -91,11 +99,11 @@ declare -A MB
 for n in $SIZES; do
   site="$WORK/site-$n"
   MB[$n]=$("$GEN" "$n" "$site" | sed -E 's/.*sivua, ([0-9.]+) MB.*/\1/')
-  trash "$site/public" "$site"/.public.* "$WORK/hugo-$n/public"
+  rm -rf "$site/public" "$site"/.public.* "$WORK/hugo-$n/public" "$WORK/floor-out"
   [ -z "$HUGO" ] || hugo_site "$site" "$WORK/hugo-$n"
 done
-if nojournal "$WORK"; then
-  QUIET=${QUIET:-300}
+if [ -n "$NOJOURNAL" ]; then
+  QUIET=${QUIET:-360}
   echo "$WORK is on ext4 without a journal: waiting ${QUIET} s after the last deletion before the first run (see the header)" >&2
   sync
   sleep "$QUIET"
@@ -110,10 +118,10 @@ for n in $SIZES; do
   for _ in $(seq "$RUNS"); do
     settle
     measure "$FLOOR" "$site" "$WORK/floor-out" >> "$WORK/fl-$n.txt"
-    trash "$WORK/floor-out"
+    discard "$WORK/floor-out"
     settle
     (cd "$site" && measure "$BIN" build) >> "$WORK/hb-$n.txt"
-    trash "$site/public"
+    discard "$site/public"
   done
   # Hugo after ours, not between: its 3 GB at 10,000 pages leave the kernel
   # reclaiming memory while the next run starts, which slows that run.
@@ -121,7 +129,7 @@ for n in $SIZES; do
     [ -n "$HUGO" ] || break
     settle
     (cd "$WORK/hugo-$n" && measure "$HUGO" --quiet) >> "$WORK/hugo-$n.txt"
-    trash "$WORK/hugo-$n/public"
+    discard "$WORK/hugo-$n/public"
   done
   hb=$(cut -d' ' -f1 "$WORK/hb-$n.txt" | median)
   mem=$(cut -d' ' -f2 "$WORK/hb-$n.txt" | median)
@@ -145,6 +153,6 @@ fi
 echo
 echo "step timings of one $last_n-page build (HANDBOOK_TIMINGS=1):"
 (cd "$WORK/site-$last_n" && settle && HANDBOOK_TIMINGS=1 "$BIN" build 2>&1 | grep -E '^  [a-z]')
-trash "$WORK/site-$last_n/public"
+discard "$WORK/site-$last_n/public"
 rm -rf "$WORK/trash"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"
