@@ -245,6 +245,14 @@ mod tests {
         }
     }
 
+    /// A folder next to the output holding `tärkeä.txt`, which must survive.
+    fn outside(root: &std::path::Path) -> std::path::PathBuf {
+        let keep = root.join("muualla");
+        std::fs::create_dir(&keep).unwrap();
+        std::fs::write(keep.join("tärkeä.txt"), "pysyy").unwrap();
+        keep
+    }
+
     #[test]
     fn remove_tree_removes_every_file_and_folder() {
         let tmp = tempfile::tempdir().unwrap();
@@ -262,9 +270,7 @@ mod tests {
     #[test]
     fn remove_tree_removes_links_without_following_them() {
         let tmp = tempfile::tempdir().unwrap();
-        let keep = tmp.path().join("muualla");
-        std::fs::create_dir(&keep).unwrap();
-        std::fs::write(keep.join("tärkeä.txt"), "pysyy").unwrap();
+        let keep = outside(tmp.path());
         let out = tmp.path().join("public");
         tree(&out);
         std::os::unix::fs::symlink(&keep, out.join("osa-3/linkki-kansioon")).unwrap();
@@ -292,9 +298,7 @@ mod tests {
     #[test]
     fn remove_tree_removes_split_and_whole_folders_without_following_links() {
         let tmp = tempfile::tempdir().unwrap();
-        let keep = tmp.path().join("muualla");
-        std::fs::create_dir(&keep).unwrap();
-        std::fs::write(keep.join("tärkeä.txt"), "pysyy").unwrap();
+        let keep = outside(tmp.path());
         let out = tmp.path().join("public");
         // Folders 0-5 have more than 3 entries, 6-7 fewer; at most 4 are split.
         for d in 0..8 {
