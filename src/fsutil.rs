@@ -246,6 +246,7 @@ mod tests {
     }
 
     /// A folder next to the output holding `tärkeä.txt`, which must survive.
+    #[cfg(unix)]
     fn outside(root: &std::path::Path) -> std::path::PathBuf {
         let keep = root.join("muualla");
         std::fs::create_dir(&keep).unwrap();
