@@ -156,10 +156,13 @@ fn an_interrupted_build_leaves_the_previous_output_byte_identical() {
         assert_eq!(snapshot(&site.out_path()), before, "public/ changed after a kill at {delay_ms} ms");
     }
     assert!(interrupted > 0, "no build was interrupted: the site is too small to test this");
-    // The next build cleans the stale staging folder and succeeds.
+    // The next build takes over what the killed ones left (overwriting it in
+    // place, see `output::reuse`), and its output is what a fresh build gives.
     site.build().expect_ok();
     assert!(site.out("osa0/sivu0/index.html").contains("Muutettu"));
     assert!(!site.root().join(".public.staging").exists());
+    site.run(&["build", "--out", "tuore"]).expect_ok();
+    assert_eq!(snapshot(&site.out_path()), snapshot(&site.root().join("tuore")));
 }
 
 #[test]

@@ -250,6 +250,33 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
+fn a_build_over_earlier_outputs_equals_a_fresh_one() {
+    // The third build overwrites the first one's output in place (`.public.previous`):
+    // what changed is rewritten, what is gone is removed, and nothing else differs.
+    let site = SiteTest::bundled();
+    let temporary = "content/kasikirja/valiaikainen.md";
+    site.write(temporary, "---\ntitle: Väliaikainen luku\n---\nTämä luku poistetaan ennen kolmatta käännöstä.\n");
+    site.build().expect_ok();
+    site.write(
+        "content/kasikirja/viestinta.md",
+        &std::fs::read_to_string(site.root().join("content/kasikirja/viestinta.md")).unwrap().replacen(
+            "\n\n",
+            "\n\nMuutettu kappale.\n\n",
+            1,
+        ),
+    );
+    site.build().expect_ok();
+    let second = snapshot(&site.out_path());
+    std::fs::remove_file(site.root().join(temporary)).unwrap();
+    site.build().expect_ok();
+    assert_eq!(snapshot(&site.root().join(".public.previous")), second, "the second output is kept for the next build");
+    site.run(&["build", "--out", "tuore"]).expect_ok();
+    let fresh = snapshot(&site.root().join("tuore"));
+    assert!(fresh.len() > 10 && !fresh.keys().any(|k| k.contains("valiaikainen")));
+    assert_eq!(snapshot(&site.out_path()), fresh);
+}
+
+#[test]
 fn usage_errors_exit_2_and_help_exits_0() {
     let site = SiteTest::new();
     assert_eq!(site.run(&["build", "--nonsense"]).code, 2);

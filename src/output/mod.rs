@@ -12,6 +12,9 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+#[cfg(target_os = "linux")]
+mod reuse;
+
 /// What [`Sink::write_stream`] fills: `Send`, so that one thread can write
 /// a file while others render what comes next.
 pub type Stream<'a> = dyn io::Write + Send + 'a;
@@ -147,7 +150,8 @@ fn safe_rel(rel: &str) -> io::Result<PathBuf> {
     if rel.contains('\0') || p.as_os_str().is_empty() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("kelvoton tulostepolku `{rel}`")));
     }
-    Ok(p.to_path_buf())
+    // Rebuilt from its parts: `a//b` and `a/./b` are the one file `a/b`.
+    Ok(p.components().collect())
 }
 
 /// `path` made absolute with every symlink and `..` resolved, also where its
@@ -187,6 +191,8 @@ pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     published: bool,
+    /// `dir` holds an earlier output, overwritten in place (see `reuse`).
+    reused: bool,
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -195,17 +201,27 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
 }
 
 impl Staging {
-    /// Creates an empty staging folder next to `out` (removing a stale one).
+    /// Creates the staging folder next to `out`: on Linux the output before
+    /// the current one, to be overwritten in place (see `reuse`), when there
+    /// is one; otherwise an empty folder (removing a stale one).
     pub fn new(out: &Path) -> io::Result<Staging> {
         let dir = sibling(out, "staging");
-        if dir.exists() {
-            crate::fsutil::remove_tree(&dir)?;
-        }
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
-        fs::create_dir(&dir)?;
-        Ok(Staging { claims: Claims::default(), made: Mutex::default(), out: out.to_path_buf(), dir, published: false })
+        let reused = reuse_earlier(&dir, out);
+        if !reused {
+            if fs::symlink_metadata(&dir).is_ok() {
+                crate::fsutil::remove_tree(&dir)?;
+            }
+            fs::create_dir(&dir)?;
+        }
+        Ok(Staging { claims: Claims::default(), made: Mutex::default(), out: out.to_path_buf(), dir, published: false, reused })
+    }
+
+    /// Whether the staging folder is an earlier output being overwritten.
+    pub fn reused(&self) -> bool {
+        self.reused
     }
 
     pub fn dir(&self) -> &Path {
@@ -223,23 +239,54 @@ impl Staging {
         if self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(parent) {
             return Ok(());
         }
-        fs::create_dir_all(parent)?;
+        if self.reused {
+            #[cfg(target_os = "linux")]
+            reuse::make_dirs(&self.dir, parent)?;
+        } else {
+            fs::create_dir_all(parent)?;
+        }
         self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
+        Ok(())
+    }
+
+    /// A new file at `path` in the staging folder, or the earlier output's
+    /// file there, to be overwritten from the start and ended with [`Staging::finish`].
+    fn create(&self, path: &Path) -> io::Result<fs::File> {
+        #[cfg(target_os = "linux")]
+        if self.reused {
+            return reuse::overwrite(path);
+        }
+        fs::File::create(path)
+    }
+
+    /// Ends a file [`Staging::create`] opened, `len` bytes written: an earlier
+    /// output's file may have had more.
+    fn finish(&self, file: &fs::File, len: u64) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if self.reused {
+            return reuse::finish(file, len);
+        }
+        let _ = (file, len);
         Ok(())
     }
 
     /// Moves the finished staging folder into place. On Linux the two folders
     /// are exchanged in one atomic `renameat2(RENAME_EXCHANGE)`, so even a
-    /// kill at that instant leaves either the old or the new output; the old one
-    /// is removed only afterwards.
+    /// kill at that instant leaves either the old or the new output; the old
+    /// one is then kept for the next build to overwrite (elsewhere removed).
     pub fn publish(mut self) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if self.reused {
+            // What the earlier output had and this build did not write.
+            reuse::prune(&self.dir, &self.claims.0.lock().unwrap_or_else(|e| e.into_inner()))?;
+        }
         #[cfg(target_os = "linux")]
         if self.out.is_dir() {
             use rustix::fs::{renameat_with, RenameFlags, CWD};
             if renameat_with(CWD, &self.dir, CWD, &self.out, RenameFlags::EXCHANGE).is_ok() {
                 self.published = true;
                 // `dir` now holds the previous output.
-                return crate::fsutil::remove_tree(&self.dir);
+                return keep_for_reuse(&self.dir, &self.out);
             }
         }
         self.publish_by_rename()
@@ -264,10 +311,33 @@ impl Staging {
         }
         self.published = true;
         if had_old {
-            crate::fsutil::remove_tree(&old)?;
+            keep_for_reuse(&old, &self.out)?;
         }
         Ok(())
     }
+}
+
+/// Makes the staging folder `dir` next to `out` an earlier output to
+/// overwrite, when there is one (Linux only; see `reuse`).
+fn reuse_earlier(dir: &Path, out: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    return reuse::prepare(dir, &sibling(out, reuse::PREVIOUS));
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (dir, out);
+        false
+    }
+}
+
+/// Keeps `dir`, an output no longer published, for the next build to
+/// overwrite (Linux, see `reuse`); removes it when that is not possible.
+fn keep_for_reuse(dir: &Path, out: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if fs::rename(dir, sibling(out, reuse::PREVIOUS)).is_ok() {
+        return Ok(());
+    }
+    let _ = out;
+    crate::fsutil::remove_tree(dir)
 }
 
 impl Sink for Staging {
@@ -279,7 +349,8 @@ impl Sink for Staging {
         use std::io::Write as _;
         let path = self.dir.join(claim(&self.claims, rel)?);
         self.make_parent(&path)?;
-        let mut f = fs::File::create(path)?;
+        let mut f = self.create(&path)?;
+        let len: usize = chunks.iter().map(|c| c.len()).sum();
         // One system call for all the pieces (a page is five: navigation and body spliced in).
         let mut slices: Vec<io::IoSlice> = chunks.iter().filter(|c| !c.is_empty()).map(|c| io::IoSlice::new(c)).collect();
         let mut rest = &mut slices[..];
@@ -291,23 +362,25 @@ impl Sink for Staging {
                 Err(e) => return Err(e),
             }
         }
-        Ok(())
+        self.finish(&f, len as u64)
     }
 
     fn write_stream(&self, rel: &str, fill: &mut dyn FnMut(&mut Stream<'_>) -> io::Result<()>) -> io::Result<()> {
-        use std::io::Write as _;
         let path = self.dir.join(claim(&self.claims, rel)?);
         self.make_parent(&path)?;
-        let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(path)?);
+        let mut f = io::BufWriter::with_capacity(1 << 16, self.create(&path)?);
         fill(&mut f)?;
-        f.flush()
+        let mut f = f.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let len = io::Seek::stream_position(&mut f)?;
+        self.finish(&f, len)
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.published {
-            let _ = crate::fsutil::remove_tree(&self.dir);
+            // A failed build's files: overwritten by the next build, as any earlier output.
+            let _ = keep_for_reuse(&self.dir, &self.out);
         }
     }
 }
@@ -370,5 +443,121 @@ mod tests {
         assert_eq!(files.keys().collect::<Vec<_>>(), ["a/b/index.html", "a/index.html", "style.css"]);
         assert_eq!(files["a/index.html"], b"1");
         assert_eq!(std::fs::read(staging.dir().join("a/index.html")).unwrap(), b"1");
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod reuse_tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Every entry below `dir`: a file's text, a link's target, a folder as `/`.
+    fn entries(dir: &Path) -> BTreeMap<String, String> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let what = if e.path_is_symlink() {
+                    format!("-> {}", fs::read_link(e.path()).unwrap().display())
+                } else if e.file_type().is_dir() {
+                    "/".to_string()
+                } else {
+                    fs::read_to_string(e.path()).unwrap()
+                };
+                (rel, what)
+            })
+            .collect()
+    }
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> bool {
+        let staging = Staging::new(out).unwrap();
+        for (rel, text) in files {
+            staging.write(rel, text.as_bytes()).unwrap();
+        }
+        let reused = staging.reused();
+        staging.publish().unwrap();
+        reused
+    }
+
+    #[test]
+    fn a_build_overwrites_the_output_before_last_never_following_links_and_removes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, previous) = (dir.path().join("public"), dir.path().join(".public.previous"));
+        let first = [
+            ("a/index.html", "1"),
+            ("b", "1"),
+            ("c/d/index.html", "1"),
+            ("pois/index.html", "1"),
+            ("e.html", "1"),
+            ("f/index.html", "1"),
+            ("g.html", "pitkä vanha teksti"),
+        ];
+        assert!(!build(&out, &first));
+        assert!(!previous.exists(), "the first build has no earlier output to keep");
+        assert!(!build(&out, &[("z.html", "2")]));
+        assert_eq!(entries(&previous).len(), 12, "the first output is kept: {:?}", entries(&previous));
+
+        // Things in the kept output a careless overwrite would write through.
+        let outside = dir.path().join("ulkona");
+        fs::create_dir_all(outside.join("kansio")).unwrap();
+        for name in ["linkattu.txt", "kova.txt", "kansio/index.html"] {
+            fs::write(outside.join(name), "ulkopuolinen").unwrap();
+        }
+        fs::remove_file(previous.join("a/index.html")).unwrap();
+        std::os::unix::fs::symlink(outside.join("linkattu.txt"), previous.join("a/index.html")).unwrap();
+        fs::remove_file(previous.join("e.html")).unwrap();
+        fs::hard_link(outside.join("kova.txt"), previous.join("e.html")).unwrap();
+        fs::remove_dir_all(previous.join("f")).unwrap();
+        std::os::unix::fs::symlink(outside.join("kansio"), previous.join("f")).unwrap();
+        let before_outside = entries(&outside);
+
+        // Files become folders and folders files; some are gone.
+        let third = [("a/index.html", "3"), ("b/index.html", "3"), ("c", "3"), ("e.html", "3"), ("f/index.html", "3"), ("g.html", "3")];
+        assert!(build(&out, &third));
+        let expected: BTreeMap<String, String> = [
+            ("a", "/"),
+            ("a/index.html", "3"),
+            ("b", "/"),
+            ("b/index.html", "3"),
+            ("c", "3"),
+            ("e.html", "3"),
+            ("f", "/"),
+            ("f/index.html", "3"),
+            ("g.html", "3"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(entries(&out), expected);
+        assert_eq!(entries(&outside), before_outside, "a write went through a link");
+        assert_eq!(entries(&previous), BTreeMap::from([("z.html".to_string(), "2".to_string())]));
+        assert!(!dir.path().join(".public.staging").exists());
+    }
+
+    #[test]
+    fn a_failed_build_leaves_its_files_for_the_next_one_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "1")]);
+        build(&out, &[("b.html", "2")]);
+        let failed = Staging::new(&out).unwrap();
+        assert!(failed.reused());
+        failed.write("c.html", b"kesken").unwrap();
+        drop(failed);
+        assert_eq!(entries(&out), BTreeMap::from([("b.html".to_string(), "2".to_string())]), "the output is untouched");
+        assert!(!dir.path().join(".public.staging").exists());
+        assert!(build(&out, &[("d.html", "4")]));
+        assert_eq!(entries(&out), BTreeMap::from([("d.html".to_string(), "4".to_string())]));
+    }
+
+    #[test]
+    fn one_file_has_one_key_however_its_path_is_written() {
+        let sink = NullSink::new();
+        sink.write("a/b.html", b"1").unwrap();
+        for same in ["a//b.html", "/a/./b.html", "a/b.html/"] {
+            assert_eq!(sink.write(same, b"2").unwrap_err().kind(), io::ErrorKind::AlreadyExists, "{same}");
+        }
     }
 }
