@@ -193,6 +193,8 @@ pub struct Staging {
     published: bool,
     /// `dir` holds an earlier output, overwritten in place (see `reuse`).
     reused: bool,
+    /// What that output had, to remove what this build does not write again.
+    earlier: Vec<String>,
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -209,14 +211,23 @@ impl Staging {
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
-        let reused = reuse_earlier(&dir, out);
+        let earlier = reuse_earlier(&dir, out);
+        let reused = earlier.is_some();
         if !reused {
             if fs::symlink_metadata(&dir).is_ok() {
                 crate::fsutil::remove_tree(&dir)?;
             }
             fs::create_dir(&dir)?;
         }
-        Ok(Staging { claims: Claims::default(), made: Mutex::default(), out: out.to_path_buf(), dir, published: false, reused })
+        Ok(Staging {
+            claims: Claims::default(),
+            made: Mutex::default(),
+            out: out.to_path_buf(),
+            dir,
+            published: false,
+            reused,
+            earlier: earlier.unwrap_or_default(),
+        })
     }
 
     /// Whether the staging folder is an earlier output being overwritten.
@@ -278,7 +289,7 @@ impl Staging {
         #[cfg(target_os = "linux")]
         if self.reused {
             // What the earlier output had and this build did not write.
-            reuse::prune(&self.dir, &self.claims.0.lock().unwrap_or_else(|e| e.into_inner()))?;
+            reuse::prune(&self.dir, &self.earlier, &self.claims.0.lock().unwrap_or_else(|e| e.into_inner()))?;
         }
         #[cfg(target_os = "linux")]
         if self.out.is_dir() {
@@ -318,14 +329,14 @@ impl Staging {
 }
 
 /// Makes the staging folder `dir` next to `out` an earlier output to
-/// overwrite, when there is one (Linux only; see `reuse`).
-fn reuse_earlier(dir: &Path, out: &Path) -> bool {
+/// overwrite, when there is one (Linux only; see `reuse`); what it holds.
+fn reuse_earlier(dir: &Path, out: &Path) -> Option<Vec<String>> {
     #[cfg(target_os = "linux")]
     return reuse::prepare(dir, &sibling(out, reuse::PREVIOUS));
     #[cfg(not(target_os = "linux"))]
     {
         let _ = (dir, out);
-        false
+        None
     }
 }
 
@@ -512,6 +523,8 @@ mod reuse_tests {
         fs::remove_dir_all(previous.join("f")).unwrap();
         std::os::unix::fs::symlink(outside.join("kansio"), previous.join("f")).unwrap();
         let before_outside = entries(&outside);
+        // A name no build writes (not UTF-8), in a folder that stays.
+        fs::write(previous.join("a").join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"\xffnimi.html")), "x").unwrap();
 
         // Files become folders and folders files; some are gone.
         let third = [("a/index.html", "3"), ("b/index.html", "3"), ("c", "3"), ("e.html", "3"), ("f/index.html", "3"), ("g.html", "3")];

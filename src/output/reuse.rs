@@ -29,32 +29,42 @@ fn is_real_dir(path: &Path) -> bool {
 
 /// Makes `dir` (the staging folder) an earlier output ready to overwrite:
 /// `previous`, the output the last build replaced, moved there, or else what
-/// an interrupted build left in `dir`. False when there is none, or it could
-/// not be made ready; the caller then starts from an empty folder.
-pub(super) fn prepare(dir: &Path, previous: &Path) -> bool {
+/// an interrupted build left in `dir`. Returns what it holds (see
+/// [`inventory`]); `None` when there is nothing to reuse, or it could not be
+/// made ready: the caller then starts from an empty folder.
+pub(super) fn prepare(dir: &Path, previous: &Path) -> Option<Vec<String>> {
     if is_real_dir(previous) {
         if fs::symlink_metadata(dir).is_ok() && remove_tree(dir).is_err() {
-            return false;
+            return None;
         }
-        if fs::rename(previous, dir).is_err() {
-            return false;
-        }
+        fs::rename(previous, dir).ok()?;
     } else if !is_real_dir(dir) {
-        return false;
+        return None;
     }
-    remove_links(dir).is_ok()
+    inventory(dir).ok()
 }
 
-/// Removes every link and special file below `dir` (links are not followed).
-fn remove_links(dir: &Path) -> io::Result<()> {
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+/// The files and folders below `dir` as `/`-separated paths relative to it,
+/// each folder before what it holds; on the way every link, special file and
+/// name that is not UTF-8 (which no build writes) is removed, so nothing
+/// written later follows a link.
+fn inventory(dir: &Path) -> io::Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut walk = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
+    while let Some(entry) = walk.next() {
         let entry = entry?;
         let kind = entry.file_type();
-        if !kind.is_file() && !kind.is_dir() {
-            fs::remove_file(entry.path())?;
+        let rel = entry.path().strip_prefix(dir).ok().and_then(Path::to_str);
+        match rel {
+            Some(rel) if kind.is_file() || kind.is_dir() => found.push(rel.to_string()),
+            _ if kind.is_dir() => {
+                walk.skip_current_dir();
+                remove_tree(entry.path())?;
+            }
+            _ => fs::remove_file(entry.path())?,
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 /// Opens `path` to write it from the start: the file there when it is a
@@ -106,9 +116,10 @@ pub(super) fn make_dirs(root: &Path, path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Removes from `dir` every file whose `/`-separated path relative to `dir`
-/// is not in `files`, and every folder that holds none of them.
-pub(super) fn prune(dir: &Path, files: &BTreeSet<String>) -> io::Result<()> {
+/// Removes from `dir` what `earlier` (its [`inventory`] before the build
+/// overwrote it) has and the build did not write: every file whose path is
+/// not in `files`, and every folder that holds none of them.
+pub(super) fn prune(dir: &Path, earlier: &[String], files: &BTreeSet<String>) -> io::Result<()> {
     let mut folders: HashSet<&str> = HashSet::new();
     for file in files {
         let mut at = file.as_str();
@@ -120,21 +131,25 @@ pub(super) fn prune(dir: &Path, files: &BTreeSet<String>) -> io::Result<()> {
             }
         }
     }
-    let mut walk = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = entry?;
-        let is_dir = entry.file_type().is_dir();
-        // A name that is not UTF-8 was never written by a build.
-        let rel = entry.path().strip_prefix(dir).ok().and_then(Path::to_str);
-        let wanted = rel.is_some_and(|r| if is_dir { folders.contains(r) } else { files.contains(r) });
-        if wanted {
+    // A removed folder: what follows it in `earlier` and lies in it is gone too.
+    let mut removed: Option<&str> = None;
+    for rel in earlier {
+        if removed.is_some_and(|r| rel.strip_prefix(r).is_some_and(|rest| rest.starts_with('/'))) {
             continue;
         }
-        if is_dir {
-            walk.skip_current_dir();
-            remove_tree(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
+        if files.contains(rel) || folders.contains(rel.as_str()) {
+            continue;
+        }
+        let path = dir.join(rel);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                remove_tree(&path)?;
+                removed = Some(rel);
+            }
+            Ok(_) => fs::remove_file(&path)?,
+            // Gone with its folder, or its folder is a file now.
+            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
