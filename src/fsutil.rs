@@ -9,7 +9,7 @@ use std::path::Path;
 pub fn io_reason(e: &io::Error) -> String {
     match e.kind() {
         // Refusals made by `output` itself carry their Finnish explanation.
-        io::ErrorKind::AlreadyExists | io::ErrorKind::InvalidInput if e.get_ref().is_some() => e.to_string(),
+        io::ErrorKind::AlreadyExists | io::ErrorKind::InvalidInput | io::ErrorKind::ResourceBusy if e.get_ref().is_some() => e.to_string(),
         io::ErrorKind::NotFound => "tiedostoa tai kansiota ei ole".into(),
         io::ErrorKind::PermissionDenied => "ei käyttöoikeutta".into(),
         io::ErrorKind::InvalidData => "sisältö ei ole UTF-8-muotoista tekstiä".into(),

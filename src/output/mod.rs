@@ -195,6 +195,8 @@ pub struct Staging {
     reused: bool,
     /// What that output had, to remove what this build does not write again.
     earlier: Vec<String>,
+    /// Held until the build is published or given up (see [`lock`]).
+    _lock: Option<fs::File>,
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -211,6 +213,7 @@ impl Staging {
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
+        let lock = lock(out)?;
         let earlier = reuse_earlier(&dir, out);
         let reused = earlier.is_some();
         if !reused {
@@ -227,6 +230,7 @@ impl Staging {
             published: false,
             reused,
             earlier: earlier.unwrap_or_default(),
+            _lock: lock,
         })
     }
 
@@ -325,6 +329,32 @@ impl Staging {
             keep_for_reuse(&old, &self.out)?;
         }
         Ok(())
+    }
+}
+
+/// An exclusive lock on `.public.lock` beside `out` (Linux): two builds into
+/// one output folder at once would write into the same staging folder, and
+/// one could publish it while the other is still writing. The second one
+/// stops with an error instead. Released when the file is closed, also when
+/// the process is killed.
+fn lock(out: &Path) -> io::Result<Option<fs::File>> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{flock, FlockOperation};
+        let file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(sibling(out, "lock"))?;
+        match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(Some(file)),
+            Err(rustix::io::Errno::WOULDBLOCK) => Err(io::Error::new(
+                io::ErrorKind::ResourceBusy,
+                "toinen rakennus kirjoittaa parhaillaan samaan tulostekansioon; odota sen valmistumista ja yritä uudelleen",
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = out;
+        Ok(None)
     }
 }
 
@@ -563,6 +593,22 @@ mod reuse_tests {
         assert!(!dir.path().join(".public.staging").exists());
         assert!(build(&out, &[("d.html", "4")]));
         assert_eq!(entries(&out), BTreeMap::from([("d.html".to_string(), "4".to_string())]));
+    }
+
+    #[test]
+    fn a_second_build_into_the_same_output_at_once_stops_with_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::new(&out).unwrap();
+        first.write("a.html", b"1").unwrap();
+        let second = Staging::new(&out).err().expect("a second build started while the first runs");
+        assert_eq!(second.kind(), io::ErrorKind::ResourceBusy);
+        assert!(crate::fsutil::io_reason(&second).starts_with("toinen rakennus kirjoittaa parhaillaan"), "{second}");
+        first.publish().unwrap();
+        assert_eq!(entries(&out), BTreeMap::from([("a.html".to_string(), "1".to_string())]));
+        // Free again once the first is published.
+        build(&out, &[("b.html", "2")]);
+        assert_eq!(entries(&out), BTreeMap::from([("b.html".to_string(), "2".to_string())]));
     }
 
     #[test]
