@@ -191,10 +191,9 @@ pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     published: bool,
-    /// `dir` holds an earlier output, overwritten in place (see `reuse`).
-    reused: bool,
-    /// What that output had, to remove what this build does not write again.
-    earlier: Vec<String>,
+    /// When `dir` holds an earlier output, overwritten in place (see
+    /// `reuse`): what it had, to remove what this build does not write again.
+    earlier: Option<Vec<String>>,
     /// Held until the build is published or given up (see [`lock`]).
     _lock: Option<fs::File>,
 }
@@ -215,8 +214,7 @@ impl Staging {
         }
         let lock = lock(out)?;
         let earlier = reuse_earlier(&dir, out);
-        let reused = earlier.is_some();
-        if !reused {
+        if earlier.is_none() {
             if fs::symlink_metadata(&dir).is_ok() {
                 crate::fsutil::remove_tree(&dir)?;
             }
@@ -228,15 +226,14 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             published: false,
-            reused,
-            earlier: earlier.unwrap_or_default(),
+            earlier,
             _lock: lock,
         })
     }
 
     /// Whether the staging folder is an earlier output being overwritten.
     pub fn reused(&self) -> bool {
-        self.reused
+        self.earlier.is_some()
     }
 
     pub fn dir(&self) -> &Path {
@@ -254,7 +251,7 @@ impl Staging {
         if self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(parent) {
             return Ok(());
         }
-        if self.reused {
+        if self.reused() {
             #[cfg(target_os = "linux")]
             reuse::make_dirs(&self.dir, parent)?;
         } else {
@@ -268,7 +265,7 @@ impl Staging {
     /// file there, to be overwritten from the start and ended with [`Staging::finish`].
     fn create(&self, path: &Path) -> io::Result<fs::File> {
         #[cfg(target_os = "linux")]
-        if self.reused {
+        if self.reused() {
             return reuse::overwrite(path);
         }
         fs::File::create(path)
@@ -278,7 +275,7 @@ impl Staging {
     /// output's file may have had more.
     fn finish(&self, file: &fs::File, len: u64) -> io::Result<()> {
         #[cfg(target_os = "linux")]
-        if self.reused {
+        if self.reused() {
             return reuse::finish(file, len);
         }
         let _ = (file, len);
@@ -291,9 +288,9 @@ impl Staging {
     /// one is then kept for the next build to overwrite (elsewhere removed).
     pub fn publish(mut self) -> io::Result<()> {
         #[cfg(target_os = "linux")]
-        if self.reused {
+        if let Some(earlier) = &self.earlier {
             // What the earlier output had and this build did not write.
-            reuse::prune(&self.dir, &self.earlier, &self.claims.0.lock().unwrap_or_else(|e| e.into_inner()))?;
+            reuse::prune(&self.dir, earlier, &self.claims.0.lock().unwrap_or_else(|e| e.into_inner()))?;
         }
         #[cfg(target_os = "linux")]
         if self.out.is_dir() {
@@ -485,6 +482,15 @@ mod tests {
         assert_eq!(files["a/index.html"], b"1");
         assert_eq!(std::fs::read(staging.dir().join("a/index.html")).unwrap(), b"1");
     }
+
+    #[test]
+    fn one_file_has_one_key_however_its_path_is_written() {
+        let sink = NullSink::new();
+        sink.write("a/b.html", b"1").unwrap();
+        for same in ["a//b.html", "/a/./b.html", "a/b.html/"] {
+            assert_eq!(sink.write(same, b"2").unwrap_err().kind(), io::ErrorKind::AlreadyExists, "{same}");
+        }
+    }
 }
 
 #[cfg(all(test, target_os = "linux"))]
@@ -609,14 +615,5 @@ mod reuse_tests {
         // Free again once the first is published.
         build(&out, &[("b.html", "2")]);
         assert_eq!(entries(&out), BTreeMap::from([("b.html".to_string(), "2".to_string())]));
-    }
-
-    #[test]
-    fn one_file_has_one_key_however_its_path_is_written() {
-        let sink = NullSink::new();
-        sink.write("a/b.html", b"1").unwrap();
-        for same in ["a//b.html", "/a/./b.html", "a/b.html/"] {
-            assert_eq!(sink.write(same, b"2").unwrap_err().kind(), io::ErrorKind::AlreadyExists, "{same}");
-        }
     }
 }
