@@ -90,13 +90,12 @@ pub(super) fn finish(file: &File, len: u64) -> io::Result<()> {
     file.set_len(len)
 }
 
-/// Removes whatever is at `path`, a folder with its contents.
+/// Removes whatever is at `path`, a folder with its contents; nothing there
+/// (also when a folder on the way is a file now) counts as removed.
 fn clear(path: &Path) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => remove_tree(path),
-        Ok(_) => fs::remove_file(path),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
+    match remove_tree(path) {
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(()),
+        other => other,
     }
 }
 
@@ -131,7 +130,7 @@ pub(super) fn prune(dir: &Path, earlier: &[String], files: &BTreeSet<String>) ->
             }
         }
     }
-    // A removed folder: what follows it in `earlier` and lies in it is gone too.
+    // What follows a removed entry in `earlier` and lies in it is gone with it.
     let mut removed: Option<&str> = None;
     for rel in earlier {
         if removed.is_some_and(|r| rel.strip_prefix(r).is_some_and(|rest| rest.starts_with('/'))) {
@@ -140,17 +139,8 @@ pub(super) fn prune(dir: &Path, earlier: &[String], files: &BTreeSet<String>) ->
         if files.contains(rel) || folders.contains(rel.as_str()) {
             continue;
         }
-        let path = dir.join(rel);
-        match fs::symlink_metadata(&path) {
-            Ok(m) if m.is_dir() => {
-                remove_tree(&path)?;
-                removed = Some(rel);
-            }
-            Ok(_) => fs::remove_file(&path)?,
-            // Gone with its folder, or its folder is a file now.
-            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {}
-            Err(e) => return Err(e),
-        }
+        clear(&dir.join(rel))?;
+        removed = Some(rel);
     }
     Ok(())
 }
