@@ -41,6 +41,7 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("chapters", "Käsikirjan luvut", "Handbokens kapitel", "Chapters of the handbook"),
     ("pages_on_topic", "Sivut aihealueesta", "Sidor om ämnet", "Pages on the topic"),
     ("all_topics", "Kaikki aihealueet", "Alla ämnesområden", "All topics"),
+    ("all_sections", "Kaikki osiot", "Alla avdelningar", "All sections"),
     ("not_found_title", "Sivua ei löytynyt", "Sidan hittades inte", "Page not found"),
     (
         "not_found_text",

@@ -624,3 +624,54 @@ fn print_page_holds_every_chapter_of_a_large_site_in_order() {
     }
     assert!(print.trim_end().ends_with("</html>"), "the template's end after the last chapter");
 }
+
+/// The links of the main menu on `html`, in order.
+fn main_menu(html: &str) -> Vec<String> {
+    let start = html.find("<nav class=\"main-nav\"").expect("main menu");
+    let menu = &html[start..start + html[start..].find("</nav>").expect("menu end")];
+    menu.split("<li>").skip(1).map(|li| li[..li.find("</li>").expect("item end")].to_string()).collect()
+}
+
+#[test]
+fn a_site_of_many_sections_gets_a_short_menu_and_the_full_list_on_the_home_page() {
+    // 15 sections: past the limit of 12 the menu lists the first 12, the
+    // reader's own and a link to the list of all on the home page.
+    let mut site = SiteTest::new();
+    for i in 1..=15 {
+        site = site
+            .file(&format!("content/osa{i:02}/_index.md"), &format!("---\ntitle: Osa {i}\nweight: {i}\n---\n"))
+            .file(&format!("content/osa{i:02}/sivu.md"), &format!("---\ntitle: Sivu {i}\n---\nTeksti.\n"));
+    }
+    site.build().expect_ok();
+    let own = "<a href=\"/osa14/\" aria-current=\"true\">Osa 14</a>";
+    let menu = main_menu(&site.out("osa14/sivu/index.html"));
+    assert_eq!(menu.len(), 12 + 3, "{menu:#?}");
+    assert_eq!(menu[0], "<a href=\"/osa01/\">Osa 1</a>");
+    assert_eq!(menu[11], "<a href=\"/osa12/\">Osa 12</a>");
+    assert_eq!(menu[12], own);
+    assert_eq!(menu[13], "<a href=\"/#osiot\">Kaikki osiot (15)</a>");
+    assert_eq!(menu[14], "<a href=\"/aihealueet/\">Aihealueet</a>");
+    // A section's own page marks itself as the current page.
+    let menu = main_menu(&site.out("osa15/index.html"));
+    assert!(menu.contains(&"<a href=\"/osa15/\" aria-current=\"page\">Osa 15</a>".to_string()), "{menu:#?}");
+    assert!(!menu.iter().any(|l| l.contains("/osa14/")), "{menu:#?}");
+    // Within the first twelve, nothing is added.
+    let menu = main_menu(&site.out("osa03/sivu/index.html"));
+    assert_eq!(menu.len(), 12 + 2, "{menu:#?}");
+    assert_eq!(menu[2], "<a href=\"/osa03/\" aria-current=\"true\">Osa 3</a>");
+    // The home page lists all 15, under the heading the menu links to.
+    let home = site.out("index.html");
+    let list = &home[home.find("<h2 id=\"osiot\">Kaikki osiot</h2>").expect("list of all sections")..];
+    let list = &list[..list.find("</ul>").expect("list end")];
+    for i in 1..=15 {
+        assert!(list.contains(&format!("<li><a href=\"/osa{i:02}/\">Osa {i}</a></li>")), "section {i}: {list}");
+    }
+
+    // 12 sections: every one in the menu, no link to a list and no list.
+    let site = SiteTest::new();
+    let site =
+        (1..=12).fold(site, |s, i| s.file(&format!("content/osa{i:02}/_index.md"), &format!("---\ntitle: Osa {i}\nweight: {i}\n---\n")));
+    site.build().expect_ok();
+    assert_eq!(main_menu(&site.out("osa12/index.html")).len(), 12 + 1);
+    assert!(!site.out("index.html").contains("id=\"osiot\""));
+}

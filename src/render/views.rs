@@ -13,6 +13,14 @@ use crate::markdown::links::{is_external, LinkResolver};
 use crate::markdown::{Rendered, TocEntry};
 use std::collections::HashMap;
 
+/// How many top-level sections the main menu lists (templates see it as
+/// `nav_limit`). The menu is on every page, so listing every section would
+/// make the output grow with pages × sections: on a site of 10,000 pages in
+/// 200 sections, 10 kB of menu on each page, and a header no reader can use
+/// on a phone. Past the limit the menu shows the first sections, the
+/// reader's own section and a link to the full list on the home page.
+pub const NAV_LIMIT: usize = 12;
+
 #[derive(Serialize)]
 pub struct DateView {
     pub iso: String,
@@ -344,6 +352,8 @@ impl<'a> Views<'a> {
     }
 
     /// Top-level sections, for the main navigation (the site title links home).
+    /// The menu shows at most [`NAV_LIMIT`] of them (see there); the home
+    /// page lists them all when there are more.
     pub fn nav(&self) -> Vec<LinkView<'a>> {
         self.lib
             .section(crate::content::library::ROOT)

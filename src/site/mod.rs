@@ -186,6 +186,7 @@ impl Site {
         });
         vec![
             ("nav", serde_json::to_value(views.nav()).unwrap_or_default()),
+            ("nav_limit", serde_json::Value::from(crate::render::views::NAV_LIMIT)),
             ("preview", serde_json::to_value(preview).unwrap_or_default()),
             ("noindex", serde_json::Value::Bool(self.preview.is_some())),
             ("feed_url", serde_json::Value::String(views.url("/atom.xml"))),
