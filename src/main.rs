@@ -217,6 +217,12 @@ fn print_serve_event(event: Event) {
     }
 }
 
+/// See `tikv-jemallocator` in Cargo.toml: measurably faster than glibc's
+/// allocator for the build's many short-lived strings, on every core.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
