@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build benchmark (issue 6): generates Finnish handbooks of 1,000 and 10,000
-# pages, then for each size runs, RUNS times, alternately:
+# pages, then runs RUNS rounds; in each, for every size in turn, alternately:
 #   - the floor: Markdown rendering + writing one folder per page (no templates),
 #   - `handbook build` into a fresh output folder (search index included),
 # and reports median wall time, peak memory, the ratio to the floor measured
@@ -115,10 +115,13 @@ fi
 printf '| pages | Markdown | handbook build (median s) | peak MB | floor (median s) | ratio to floor | rebuild over the output (median s) |\n|---|---|---|---|---|---|---|\n' > "$WORK/table.md"
 : > "$WORK/hugo.md"
 first_n=""; first_t=""
-for n in $SIZES; do
-  site="$WORK/site-$n"
-  : > "$WORK/hb-$n.txt"; : > "$WORK/fl-$n.txt"; : > "$WORK/hugo-$n.txt"
-  for _ in $(seq "$RUNS"); do
+for n in $SIZES; do : > "$WORK/hb-$n.txt"; : > "$WORK/fl-$n.txt"; : > "$WORK/hugo-$n.txt"; done
+# Sizes take turns within each round, so that the machine's speed, which
+# drifts by ±20 % over minutes here, weighs on every size alike and the
+# growth from the smallest to the largest compares like with like.
+for _ in $(seq "$RUNS"); do
+  for n in $SIZES; do
+    site="$WORK/site-$n"
     settle
     measure "$FLOOR" "$site" "$WORK/floor-out" >> "$WORK/fl-$n.txt"
     discard "$WORK/floor-out"
@@ -126,6 +129,9 @@ for n in $SIZES; do
     (cd "$site" && measure "$BIN" build) >> "$WORK/hb-$n.txt"
     discard "$site/public"
   done
+done
+for n in $SIZES; do
+  site="$WORK/site-$n"
   : > "$WORK/re-$n.txt"
   (cd "$site" && "$BIN" build >/dev/null 2>&1 && "$BIN" build >/dev/null 2>&1)
   for _ in $(seq "$RUNS"); do
