@@ -163,6 +163,11 @@ impl Renderer {
         self.base.clone()
     }
 
+    /// One of the shared values (`site`, `t`, …), without copying the rest.
+    pub fn shared(&self, key: &str) -> Option<&serde_json::Value> {
+        self.base.get(key)
+    }
+
     /// Renders `template`; `for_path` names the page in messages. An error is
     /// reported at the failing expression's line where it can be found.
     pub fn render(&self, template: &str, ctx: &Context, for_path: &str) -> Result<String, Diagnostic> {

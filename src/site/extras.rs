@@ -26,14 +26,17 @@ impl Site {
         ctx.insert("url", &views.url("/aihealueet/"));
         out.push(writer.html("topics.html", &mut ctx, "/aihealueet/"));
         let each: Vec<_> = self.lib.topics.values().collect();
-        out.par_extend(each.par_iter().map(|t| {
-            let path = format!("/aihealueet/{}/", t.slug);
-            let pages: Vec<_> = t.pages.iter().map(|p| views.summary(*p)).collect();
-            let mut ctx = writer.renderer.context();
-            ctx.insert("topic", &serde_json::json!({ "name": t.name, "url": views.url(&path) }));
-            ctx.insert("pages", &pages);
-            writer.html("topic.html", &mut ctx, &path)
-        }));
+        // A context per job, not per topic (the shared values hold every top-level section).
+        out.par_extend(each.par_iter().map_init(
+            || writer.renderer.context(),
+            |ctx, t| {
+                let path = format!("/aihealueet/{}/", t.slug);
+                let pages: Vec<_> = t.pages.iter().map(|p| views.summary(*p)).collect();
+                ctx.insert("topic", &serde_json::json!({ "name": t.name, "url": views.url(&path) }));
+                ctx.insert("pages", &pages);
+                writer.html("topic.html", ctx, &path)
+            },
+        ));
         out
     }
 

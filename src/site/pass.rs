@@ -214,30 +214,38 @@ impl Site {
         self.lib
             .sections
             .par_iter()
-            .map(|s| {
-                let view = views.section(s.id, &sections_md[s.id.0]);
-                let template = s.front.template.clone().unwrap_or_else(|| {
+            // A context per job, not per section: the shared values include
+            // every top-level section, so a copy for each would cost
+            // sections × sections.
+            .map_init(
+                || writer.renderer.context(),
+                |ctx, s| {
+                    let view = views.section(s.id, &sections_md[s.id.0]);
+                    let template = s.front.template.clone().unwrap_or_else(|| {
+                        if s.id == ROOT {
+                            "home.html"
+                        } else if view.is_models {
+                            "catalogue.html"
+                        } else {
+                            "section.html"
+                        }
+                        .into()
+                    });
+                    ctx.insert("current_url", &view.url);
+                    ctx.insert("current_section", &self.top_section_url(views, s.id));
+                    ctx.insert("section", &view);
                     if s.id == ROOT {
-                        "home.html"
-                    } else if view.is_models {
-                        "catalogue.html"
-                    } else {
-                        "section.html"
+                        // Only the home page has these: on a copy, so that no other section sees them.
+                        let mut ctx = ctx.clone();
+                        let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
+                        let models: Vec<_> = self.lib.models.iter().map(|p| views.summary(*p)).collect();
+                        ctx.insert("chapters", &chapters);
+                        ctx.insert("models", &models);
+                        return writer.html(&template, &mut ctx, &s.path);
                     }
-                    .into()
-                });
-                let mut ctx = writer.renderer.context();
-                ctx.insert("current_url", &view.url);
-                ctx.insert("current_section", &self.top_section_url(views, s.id));
-                ctx.insert("section", &view);
-                if s.id == ROOT {
-                    let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
-                    let models: Vec<_> = self.lib.models.iter().map(|p| views.summary(*p)).collect();
-                    ctx.insert("chapters", &chapters);
-                    ctx.insert("models", &models);
-                }
-                writer.html(&template, &mut ctx, &s.path)
-            })
+                    writer.html(&template, ctx, &s.path)
+                },
+            )
             .collect()
     }
 

@@ -2,14 +2,14 @@
 //! (rendered once per state, not once per page) and writes the result to the
 //! [`Sink`], turning every failure into a diagnostic.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
-use crate::render::views::Views;
+use crate::render::views::{Views, NAV_LIMIT};
 use crate::render::Renderer;
 
 /// Output path of a site path: `/a/b/` → `a/b/index.html`.
@@ -24,8 +24,11 @@ pub(super) struct Writer<'a> {
     /// section): on a large site every page would otherwise run the same loop
     /// over every section; here it runs once per distinct state.
     nav: Mutex<HashMap<(String, String), Arc<str>>>,
-    /// URLs the navigation links to: only these make `current_url` matter to it.
-    nav_urls: HashSet<String>,
+    /// The top-level sections, in order: the navigation's links.
+    nav_items: Vec<(String, String)>,
+    /// Each of their URLs' place in `nav_items`: only these make
+    /// `current_url` matter to the navigation.
+    nav_index: HashMap<String, usize>,
     /// Template contexts for pages, handed from one parallel job to the next
     /// (see [`Writer::page_context`]).
     page_contexts: Mutex<Vec<Context>>,
@@ -92,8 +95,9 @@ fn pieces<'s>(shell: &'s str, nav: &'s str, content: Option<&'s str>) -> Vec<&'s
 
 impl<'a> Writer<'a> {
     pub(super) fn new(sink: &'a dyn Sink, renderer: &'a Renderer, views: &Views) -> Writer<'a> {
-        let nav_urls = views.nav().into_iter().map(|l| l.url).collect();
-        Writer { sink, renderer, nav: Mutex::default(), nav_urls, page_contexts: Mutex::default() }
+        let nav_items: Vec<(String, String)> = views.nav().into_iter().map(|l| (l.url, l.title.to_string())).collect();
+        let nav_index = nav_items.iter().enumerate().map(|(i, (url, _))| (url.clone(), i)).collect();
+        Writer { sink, renderer, nav: Mutex::default(), nav_items, nav_index, page_contexts: Mutex::default() }
     }
 
     /// A template context for rendering pages: the shared values (site,
@@ -110,13 +114,26 @@ impl<'a> Writer<'a> {
     fn nav_html(&self, ctx: &Context) -> Result<Arc<str>, Diagnostic> {
         let get = |k: &str| ctx.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
         let mut key = (get("current_url"), get("current_section"));
-        if !self.nav_urls.contains(&key.0) {
+        if !self.nav_index.contains_key(&key.0) {
             key.0.clear();
         }
         if let Some(html) = self.nav.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return Ok(html.clone());
         }
-        let mut nav_ctx = self.renderer.context();
+        // Its own small context, not a copy of the shared one (which holds
+        // every section): each state's rendering costs the same on any site.
+        let mut nav_ctx = Context::new();
+        for shared in ["site", "t"] {
+            if let Some(v) = self.renderer.shared(shared) {
+                nav_ctx.insert(shared, v);
+            }
+        }
+        let shown: Vec<serde_json::Value> = shown_in_nav(self.nav_items.len(), [&key.0, &key.1].map(|u| self.nav_index.get(u).copied()))
+            .map(|i| serde_json::json!({ "url": self.nav_items[i].0, "title": self.nav_items[i].1 }))
+            .collect();
+        nav_ctx.insert("nav", &shown);
+        nav_ctx.insert("nav_count", &self.nav_items.len());
+        nav_ctx.insert("nav_limit", &NAV_LIMIT);
         nav_ctx.insert("current_url", &key.0);
         nav_ctx.insert("current_section", &key.1);
         let html: Arc<str> = self.renderer.render("nav.html", &nav_ctx, &key.0)?.into();
@@ -161,6 +178,17 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// Which of `count` top-level sections the main menu lists, in order: the
+/// first [`NAV_LIMIT`], and past them the reader's own (`current`: the
+/// places of the current page and of its top-level section, when they are
+/// sections).
+fn shown_in_nav(count: usize, current: [Option<usize>; 2]) -> impl Iterator<Item = usize> {
+    let mut beyond: Vec<usize> = current.into_iter().flatten().filter(|i| *i >= NAV_LIMIT && *i < count).collect();
+    beyond.sort_unstable();
+    beyond.dedup();
+    (0..count.min(NAV_LIMIT)).chain(beyond)
+}
+
 /// The diagnostic of an output file that could not be written.
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(rel, 0, 0, format!("tulostetta ei voitu kirjoittaa ({})", crate::fsutil::io_reason(e)))
@@ -170,6 +198,20 @@ fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_menu_lists_the_first_sections_and_the_readers_own() {
+        let shown = |count, current| shown_in_nav(count, current).collect::<Vec<_>>();
+        let first: Vec<usize> = (0..NAV_LIMIT).collect();
+        assert_eq!(shown(5, [None, Some(3)]), vec![0, 1, 2, 3, 4]);
+        assert_eq!(shown(NAV_LIMIT + 8, [None, Some(3)]), first);
+        assert_eq!(shown(NAV_LIMIT + 8, [None, None]), first);
+        let own = NAV_LIMIT + 3;
+        assert_eq!(shown(NAV_LIMIT + 8, [Some(own), Some(own)]), [first.clone(), vec![own]].concat());
+        // A top-level section's page and its section are one; otherwise both, in order, once.
+        assert_eq!(shown(NAV_LIMIT + 8, [Some(own + 2), Some(own)]), [first.clone(), vec![own, own + 2]].concat());
+        assert_eq!(shown(NAV_LIMIT + 8, [Some(NAV_LIMIT + 8), None]), first);
+    }
 
     #[test]
     fn navigation_and_content_are_spliced_at_every_marker_and_nothing_else() {

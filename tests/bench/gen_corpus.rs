@@ -1,9 +1,9 @@
 //! Deterministic corpus generator for benchmarks: a Finnish handbook of N pages
-//! in sections of 50, each page with full model-card front matter (author,
+//! in sections of 50 (or as given), each page with full model-card front matter (author,
 //! funder, phase, dates, topics), 600–1,200 words of inflected Finnish,
 //! headings, lists, a table, sometimes a code block, and internal links.
 //!
-//! `cargo run --release --example gen_corpus -- PAGES OUT_DIR`
+//! `cargo run --release --example gen_corpus -- PAGES OUT_DIR [PAGES_PER_SECTION=50]`
 //! The same arguments always give byte-identical files (fixed-seed PRNG).
 
 use std::fmt::Write as _;
@@ -156,10 +156,17 @@ fn page(r: &mut Rng, i: usize, pages: usize, per_section: usize) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(pages), Some(out)) = (args.get(1).and_then(|a| a.parse::<usize>().ok()), args.get(2)) else {
-        eprintln!("käyttö: gen_corpus SIVUJA KANSIO");
+        eprintln!("käyttö: gen_corpus SIVUJA KANSIO [SIVUJA_OSIOSSA=50]");
         std::process::exit(2);
     };
-    let per_section = 50;
+    let per_section = match args.get(3).map(|a| a.parse::<usize>()) {
+        None => 50,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("SIVUJA_OSIOSSA on positiivinen kokonaisluku");
+            std::process::exit(2);
+        }
+    };
     let out = Path::new(out);
     let content = out.join("content");
     if content.exists() {
