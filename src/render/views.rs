@@ -352,8 +352,8 @@ impl<'a> Views<'a> {
     }
 
     /// Top-level sections, for the main navigation (the site title links home).
-    /// The menu shows at most [`NAV_LIMIT`] of them (see there); the home
-    /// page lists them all when there are more.
+    /// Past [`NAV_LIMIT`] of them the menu shows the first ones and the
+    /// reader's own (see there), and the home page lists them all.
     pub fn nav(&self) -> Vec<LinkView<'a>> {
         self.lib
             .section(crate::content::library::ROOT)
