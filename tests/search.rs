@@ -124,10 +124,17 @@ fn export_is_lazy_hashed_and_entry_last() {
     assert!(facets.contains(&handbook::search::export::hash(&std::fs::read(haku.join(facets)).unwrap())));
     // Result chunks carry the hash of them all: every one the entry implies exists.
     let texts = entry["texts"]["hash"].as_str().unwrap();
-    assert!(names.iter().any(|n| n == &format!("x-0-{texts}.bin")), "{names:?}");
+    assert!(names.iter().any(|n| n == &format!("x-0-{texts}.json")), "{names:?}");
+    // Result chunks hold each section's anchor and heading, not its text: the
+    // browser takes the excerpt from the page itself.
+    for name in names.iter().filter(|n| n.starts_with("x-")) {
+        let chunk: serde_json::Value = serde_json::from_slice(&std::fs::read(haku.join(name)).unwrap()).unwrap();
+        let rows = chunk["d"].as_array().unwrap();
+        assert!(!rows.is_empty() && rows.iter().all(|r| r.as_array().unwrap().len() == 2), "{name}: {chunk}");
+    }
     // A one-word query needs the entry, one term shard, the facets and one result chunk.
     let terms = entry["terms"].as_array().unwrap();
-    let first_query = size("hakemisto.json") + size(terms[0][1].as_str().unwrap()) + size(facets) + size(&format!("x-0-{texts}.bin"));
+    let first_query = size("hakemisto.json") + size(terms[0][1].as_str().unwrap()) + size(facets) + size(&format!("x-0-{texts}.json"));
     assert!(first_query * 2 < total, "first query fetches {first_query} of {total} bytes");
     assert_eq!(entry["pages"], 13, "ten pages and three section pages with text");
 }
@@ -235,7 +242,7 @@ fn fixture_site() -> (SiteTest, usize) {
         .file(
             "content/luvut/pitka.md",
             &format!(
-                "---\ntitle: Pitkä luku\nweight: 4\n---\n## Osio\n\n{}\n\nLopussa on harvinaissana.\n",
+                "---\ntitle: Pitkä luku\nweight: 4\n---\nJohdanto.\n\n## Osio\n\n{}\n\nLopussa on harvinaissana.\n\n## Toinen osio\n\nEri aihe.\n",
                 "Tavallista tekstiä. ".repeat(200)
             ),
         )

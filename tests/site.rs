@@ -544,7 +544,7 @@ fn content_in_another_language_than_the_interface_is_marked() {
     assert!(html.contains("<html lang=\"sv\">") && html.contains("Gå till innehållet"), "{html}");
     for want in [
         "<header class=\"page-header\" lang=\"fi\">\n    <h1 id=\"sivun-otsikko\">Ensimmäinen</h1>",
-        "<div class=\"prose\" lang=\"fi\">",
+        "<div class=\"prose\" data-hakuteksti lang=\"fi\">",
         "<span aria-current=\"page\" lang=\"fi\">Ensimmäinen</span>",
     ] {
         assert!(html.contains(want), "missing {want:?} in {html}");

@@ -11,9 +11,11 @@
 //!   hash) are in a file of their own, `p-<hash>.bin`;
 //! - for the fallbacks of `expand` only: compound tails `r-*.bin` (terms
 //!   reversed, with their document frequency) and typing-error keys `k-*.bin`;
-//! - result chunks `x-*.bin` (gzip-compressed JSON): for a run of sections,
-//!   each one's full text (for excerpts anywhere in it) and the title, URL,
-//!   section and description of their pages; fetched for the results shown;
+//! - result chunks `x-*.json`: for a run of sections, each one's anchor and
+//!   heading, and the title, URL, section and description of their pages;
+//!   fetched for the results shown. The excerpt comes from the result's page
+//!   itself, which the browser fetches too (and then has at hand when the
+//!   reader follows the link): the text is not published twice;
 //! - `f-*.json`: for each filter value, the pages that have it, as a bitmap.
 //!
 //! Shards are cut by size, never inside a term. Binary layout: unsigned
@@ -25,7 +27,6 @@ use std::collections::BTreeMap;
 use std::io;
 
 use base64::Engine as _;
-use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
@@ -38,8 +39,8 @@ use crate::output::Sink;
 
 /// Bytes after which a term, tail or key shard is closed.
 pub const SHARD_BYTES: usize = 24 * 1024;
-/// Text bytes after which a text chunk is closed (before compression).
-pub const TEXT_BYTES: usize = 16 * 1024;
+/// Bytes of titles, addresses and headings after which a result chunk is closed.
+pub const RESULT_BYTES: usize = 16 * 1024;
 /// Filter groups, in the order the search page shows them.
 pub const GROUPS: [&str; 4] = ["phase", "topic", "funder", "region"];
 
@@ -247,60 +248,61 @@ fn key_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
 }
 
 /// One result chunk: pages by number (title, URL, section, description) and
-/// sections in order (anchor, heading, text).
+/// sections in order (anchor, heading).
 #[derive(serde::Serialize)]
 struct ResultChunk<'a> {
     p: BTreeMap<usize, (&'a str, &'a str, &'a str, Option<&'a str>)>,
-    d: Vec<(&'a str, &'a str, &'a str)>,
+    d: Vec<(&'a str, &'a str)>,
 }
 
 /// Result chunks, cut by size: `{"p": {page: [title, url, section,
-/// description]}, "d": [[anchor, heading, text], ...]}` for a run of
-/// sections and the pages they belong to. They need only the inputs, not the
-/// index: the site writes them while it builds the index. Returns what the
-/// entry file says of them (for [`write`]).
-pub fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
+/// description]}, "d": [[anchor, heading], ...]}` for a run of sections and
+/// the pages they belong to. A section's text is not repeated here: the
+/// browser takes the excerpt from the result's own page, which it fetches
+/// (see `haku.js`). They need only the inputs, not the index: the site writes
+/// them while it builds the index. Returns what the entry file says of them
+/// (for [`write`]).
+pub fn result_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
     let docs: Vec<(usize, &TextSection)> = inputs.iter().enumerate().flat_map(|(i, p)| p.sections.iter().map(move |s| (i, s))).collect();
     let mut starts = Vec::new();
-    let mut bytes = TEXT_BYTES;
-    for (i, d) in docs.iter().enumerate() {
-        if bytes >= TEXT_BYTES {
+    let mut bytes = RESULT_BYTES;
+    let mut last_page = None;
+    for (i, (page, d)) in docs.iter().enumerate() {
+        if bytes >= RESULT_BYTES {
             starts.push(i);
             bytes = 0;
+            last_page = None;
         }
-        bytes += d.1.text.len() + d.1.heading.len() + d.1.anchor.len();
-    }
-    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([docs.len()]).collect();
-    let ranges: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
-    // Named by a hash of all texts, computed first: then each chunk can be
-    // made, compressed and written on its own, never all at once.
-    let hashes: Vec<String> = ranges
-        .par_iter()
-        .map(|(s, e)| {
-            let mut h = ContentHash::new();
-            for (page, d) in &docs[*s..*e] {
-                let m = &inputs[*page].meta;
-                let description = m.description.as_deref().unwrap_or_default();
-                for part in [&d.anchor, &d.heading, &d.text, &m.title, &m.url, &m.section, description] {
-                    h.update(part.as_bytes());
-                }
-            }
-            h.hex()
-        })
-        .collect();
-    let all = hash(hashes.concat().as_bytes());
-    let compressor = || Compress::new(Compression::fast(), false);
-    ranges.par_iter().enumerate().try_for_each_init(compressor, |deflate, (i, (s, e))| {
-        let mut chunk = ResultChunk { p: BTreeMap::new(), d: Vec::with_capacity(e - s) };
-        for (page, d) in &docs[*s..*e] {
+        if last_page != Some(*page) {
             let m = &inputs[*page].meta;
-            chunk.p.entry(*page).or_insert((&m.title, &m.url, &m.section, m.description.as_deref()));
-            chunk.d.push((&d.anchor, &d.heading, &d.text));
+            bytes += m.title.len() + m.url.len() + m.section.len() + m.description.as_ref().map_or(0, String::len);
+            last_page = Some(*page);
         }
-        // Serialised first, then compressed in one piece: many small writes into the compressor cost more.
-        let raw = serde_json::to_vec(&chunk)?;
-        sink.write(&format!("haku/x-{i}-{all}.bin"), &gzip(&raw, deflate)?)
-    })?;
+        bytes += d.heading.len() + d.anchor.len();
+    }
+    let ends = starts.iter().skip(1).copied().chain([docs.len()]);
+    let chunks = starts
+        .iter()
+        .zip(ends)
+        .map(|(s, e)| {
+            let mut chunk = ResultChunk { p: BTreeMap::new(), d: Vec::with_capacity(e - s) };
+            for (page, d) in &docs[*s..e] {
+                let m = &inputs[*page].meta;
+                chunk.p.entry(*page).or_insert((&m.title, &m.url, &m.section, m.description.as_deref()));
+                chunk.d.push((&d.anchor, &d.heading));
+            }
+            serde_json::to_vec(&chunk)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // Named by a hash of them all: a reader never mixes chunks of two builds.
+    let mut h = ContentHash::new();
+    for c in &chunks {
+        h.update(c);
+    }
+    let all = h.hex();
+    for (i, chunk) in chunks.iter().enumerate() {
+        sink.write(&format!("haku/x-{i}-{all}.json"), chunk)?;
+    }
     let mut deltas = Vec::new();
     let mut last = 0;
     for s in &starts {
@@ -308,34 +310,6 @@ pub fn text_chunks(inputs: &[Input], sink: &dyn Sink) -> io::Result<Value> {
         last = *s;
     }
     Ok(json!({ "starts": b64(&deltas), "hash": all }))
-}
-
-/// `raw` in gzip format, byte for byte as flate2's `GzEncoder` writes it at
-/// `Compression::fast()` (header with no name or time, raw deflate, CRC-32,
-/// length), with a compressor used again for every chunk: a new one
-/// allocates and zeroes some 440 kB of tables.
-fn gzip(raw: &[u8], deflate: &mut Compress) -> io::Result<Vec<u8>> {
-    deflate.reset();
-    let mut out = Vec::with_capacity(raw.len() / 2 + 64);
-    // Magic, deflate, no flags, no time, "fastest" (as flate2 marks `Compression::fast()`), unknown system.
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255]);
-    // All the input without flushing, then the end, as flate2's writer feeds it.
-    loop {
-        if out.capacity() - out.len() < 4096 {
-            out.reserve(out.capacity().max(4096));
-        }
-        let read = usize::try_from(deflate.total_in()).unwrap_or(raw.len()).min(raw.len());
-        let flush = if read < raw.len() { FlushCompress::None } else { FlushCompress::Finish };
-        if deflate.compress_vec(&raw[read..], &mut out, flush).map_err(io::Error::other)? == Status::StreamEnd {
-            break;
-        }
-    }
-    let mut crc = Crc::new();
-    crc.update(raw);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    // The length modulo 2^32, as the format has it.
-    out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
-    Ok(out)
 }
 
 /// Filter values in order of first use, each with a bitmap of its pages.
@@ -371,7 +345,7 @@ fn facets(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
 }
 
 /// Writes every part of the index, then the entry file; `texts` is what
-/// [`text_chunks`] returned for the same inputs.
+/// [`result_chunks`] returned for the same inputs.
 pub fn write(index: &SearchIndex, texts: Value, sink: &dyn Sink) -> io::Result<()> {
     let mut page_docs = Vec::new();
     let mut per_page: BTreeMap<usize, u64> = BTreeMap::new();
@@ -405,32 +379,6 @@ pub fn write(index: &SearchIndex, texts: Value, sink: &dyn Sink) -> io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gzip_with_a_reused_compressor_is_flate2s_gzip() {
-        let flate2_gzip = |raw: &[u8]| {
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), Compression::fast());
-            io::Write::write_all(&mut enc, raw).unwrap();
-            enc.finish().unwrap()
-        };
-        // Text that compresses, bytes that do not, nothing, and long enough for many blocks.
-        let mut x = 1u64;
-        let noise: Vec<u8> = (0..200_000)
-            .map(|_| {
-                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                (x >> 56) as u8
-            })
-            .collect();
-        let text = "perhekeskuksen käsikirja, toimintamallit ja perheiden arki ".repeat(5_000);
-        let mut deflate = Compress::new(Compression::fast(), false);
-        for raw in [text.as_bytes(), &noise, b"", b"{\"p\":{}}", text.as_bytes()] {
-            let ours = gzip(raw, &mut deflate).unwrap();
-            assert_eq!(ours, flate2_gzip(raw), "{} bytes", raw.len());
-            let mut back = Vec::new();
-            io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&ours[..]), &mut back).unwrap();
-            assert_eq!(back, raw);
-        }
-    }
 
     #[test]
     fn varints_and_sorted_strings() {

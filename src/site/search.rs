@@ -55,7 +55,7 @@ impl Site {
             // them), and writes them while the index is built: both keep the cores busy.
             rayon::join(
                 || self.search_index(&inputs, crate::search::engine::Purpose::Export),
-                || crate::search::export::text_chunks(&inputs, writer.sink),
+                || crate::search::export::result_chunks(&inputs, writer.sink),
             )
         };
         let (index, texts) = (index?, texts.map_err(write_error)?);

@@ -37,12 +37,15 @@ for (const [q, want] of queries) {
     const page = await browser.context.newPage();
     const cdp = await browser.context.newCDPSession(page);
     await cdp.send('Network.clearBrowserCache');
-    const counted = (u) => (engine === 'handbook' ? /\/haku\/|\/haku[-\w]*\.js/.test(u) : u.includes('/pagefind/'));
+    // Ours: the index, the scripts and the result pages fetched for excerpts.
+    const counted = (r) => (engine === 'handbook'
+      ? /\/haku\/|\/haku[-\w]*\.js/.test(r.url()) || r.request().resourceType() === 'fetch'
+      : r.url().includes('/pagefind/'));
     // Responses of the page and of its workers (Pagefind searches in a worker).
     let bytes = 0;
     const pending = [];
     page.on('response', (r) => {
-      if (!counted(r.url())) return;
+      if (!counted(r)) return;
       pending.push(r.request().sizes().then((s) => { bytes += s.responseBodySize + s.responseHeadersSize; }, () => {}));
     });
     const top = await run(page, engine, q);

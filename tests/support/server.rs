@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use std::time::Duration;
 
 pub struct StaticServer {
     pub base: String,
+    addr: SocketAddr,
     stop: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
 }
@@ -67,36 +70,66 @@ impl StaticServer {
     }
 
     fn start_with(root: &Path, headers: Vec<(String, String)>) -> StaticServer {
-        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
-        let base = format!("http://{}", server.server_addr().to_ip().expect("ip address"));
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("address");
         let stop = Arc::new(AtomicBool::new(false));
-        let (root, flag) = (root.to_path_buf(), stop.clone());
+        let (root, flag) = (Arc::new(root.to_path_buf()), stop.clone());
+        let headers = Arc::new(headers);
+        // One thread per connection and one request per connection (`Connection:
+        // close`), as simple as a server can be: the browser opens as many as it needs.
         let handle = std::thread::spawn(move || {
-            while !flag.load(Ordering::Relaxed) {
-                let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(100)) else { continue };
-                let (status, file) = match resolve(&root, req.url()) {
-                    Some(p) => (200, p),
-                    None => (404, root.join("404.html")),
-                };
-                let body = std::fs::read(&file).unwrap_or_default();
-                let mut resp = tiny_http::Response::from_data(body).with_status_code(status);
-                let ct = tiny_http::Header::from_bytes("Content-Type", mime(&file)).expect("header");
-                resp.add_header(ct);
-                for (k, v) in &headers {
-                    if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-                        resp.add_header(h);
-                    }
+            for stream in listener.incoming() {
+                if flag.load(Ordering::Relaxed) {
+                    break;
                 }
-                let _ = req.respond(resp);
+                let Ok(stream) = stream else { continue };
+                let (root, headers) = (root.clone(), headers.clone());
+                std::thread::spawn(move || answer(stream, &root, &headers));
             }
         });
-        StaticServer { base, stop, handle: Some(handle) }
+        StaticServer { base: format!("http://{addr}"), addr, stop, handle: Some(handle) }
     }
+}
+
+/// Reads one GET request's head and answers it with the file it names (or `404.html`).
+fn answer(mut stream: TcpStream, root: &Path, headers: &[(String, String)]) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut parts = head.lines().next().unwrap_or_default().split(' ');
+    let (method, url) = (parts.next().unwrap_or_default(), parts.next().unwrap_or("/"));
+    let (status, file) = match resolve(root, url) {
+        Some(p) => ("200 OK", p),
+        None => ("404 Not Found", root.join("404.html")),
+    };
+    let body = std::fs::read(&file).unwrap_or_default();
+    let mut out = format!("HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n", mime(&file), body.len());
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut bytes = out.into_bytes();
+    if method != "HEAD" {
+        bytes.extend_from_slice(&body);
+    }
+    let _ = stream.write_all(&bytes);
+    let _ = stream.shutdown(Shutdown::Write);
+    // Wait for the browser to close its side, so that nothing it sent resets the connection.
+    let _ = stream.read(&mut buf);
 }
 
 impl Drop for StaticServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        // Wake the accept loop.
+        let _ = TcpStream::connect(self.addr);
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }

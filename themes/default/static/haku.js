@@ -3,8 +3,10 @@
  * Finnish stem from haku-stem.js, ä→a ö→o å→a), expands each word by the
  * rules of src/search/expand.rs, fetches only the shards those rules need,
  * ranks by summing the tantivy scores shipped in the shards, and fetches the
- * result chunks (titles, addresses, section texts) only for the results it
- * shows. The file formats are described in src/search/export.rs.
+ * result chunks (titles, addresses, headings) only for the results it shows.
+ * The excerpt of a result comes from its own page, fetched too: the text is
+ * published once, and the page is at hand when the reader follows the link.
+ * The file formats are described in src/search/export.rs.
  */
 (function () {
   'use strict';
@@ -30,41 +32,14 @@
   function get(name, kind) {
     var key = kind + name;
     if (!cache[key]) {
-      cache[key] = fetch(dir + name).then(function (r) {
+      cache[key] = fetch(kind === 'page' ? name : dir + name).then(function (r) {
         if (!r.ok) throw new Error(name);
         if (kind === 'json') return r.json();
-        if (kind === 'gz') return gunzip(r).then(function (text) { return JSON.parse(text); });
+        if (kind === 'page') return r.text();
         return r.arrayBuffer().then(function (b) { return new Uint8Array(b); });
       });
     }
     return cache[key];
-  }
-  /* Result chunks are gzip-compressed; browsers without DecompressionStream
-     get a small decoder (haku-inflate.js), loaded only then. */
-  var inflater = null;
-  function gunzip(response) {
-    if (typeof DecompressionStream === 'function') {
-      return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
-    }
-    if (!inflater) {
-      inflater = new Promise(function (resolve, reject) {
-        var s = document.createElement('script');
-        s.src = dir.replace(/haku\/$/, '') + 'haku-inflate.js';
-        s.onload = function () { resolve(self.handbookInflate); };
-        s.onerror = reject;
-        document.head.appendChild(s);
-      });
-    }
-    return Promise.all([response.arrayBuffer(), inflater]).then(function (r) {
-      var b = new Uint8Array(r[0]), inflate = r[1], flags = b[3], at = 10;
-      // The gzip header (RFC 1952), then raw DEFLATE; the last four bytes give the size.
-      if (flags & 4) at += 2 + (b[at] | (b[at + 1] << 8));
-      if (flags & 8) { while (b[at++]); }
-      if (flags & 16) { while (b[at++]); }
-      if (flags & 2) at += 2;
-      var n = new DataView(b.buffer, b.byteOffset + b.length - 4, 4).getUint32(0, true);
-      return utf8.decode(inflate(b.subarray(at, b.length - 8), new Uint8Array(n)));
-    });
   }
   var entryPromise = null;
   function entry() {
@@ -355,6 +330,31 @@
     if (end < flat.length) frag.appendChild(document.createTextNode(' …'));
     return frag;
   }
+  /* The text of one section of a page, as markdown/mod.rs cuts it: the body
+     (marked data-hakuteksti by the templates) up to its first H2/H3 for an
+     empty anchor, else from the H2/H3 with that id up to the next one. */
+  var BLOCK = /^(P|LI|DT|DD|TD|TH|TR|PRE|BLOCKQUOTE|DIV|SECTION|DETAILS|SUMMARY|FIGCAPTION|H[1-6]|BR|HR|UL|OL|DL|TABLE)$/;
+  function sectionText(html, anchor) {
+    var doc = new DOMParser().parseFromString(html, 'text/html');
+    var body = doc.querySelector('[data-hakuteksti]') || doc.querySelector('main') || doc.body;
+    var parts = [], on = !anchor, done = false;
+    (function walk(node) {
+      for (var c = node.firstChild; c && !done; c = c.nextSibling) {
+        if (c.nodeType === 3) { if (on) parts.push(c.data); continue; }
+        if (c.nodeType !== 1 || c.getAttribute('aria-hidden') === 'true') continue;
+        if (c.tagName === 'H2' || c.tagName === 'H3') {
+          if (on) { done = true; return; }
+          on = c.id === anchor;
+          continue;
+        }
+        var block = BLOCK.test(c.tagName);
+        if (on && block) parts.push(' ');
+        walk(c);
+        if (on && block) parts.push(' ');
+      }
+    })(body);
+    return parts.join('');
+  }
   function textChunk(idx, doc) {
     var lo = 0, hi = idx.textStarts.length - 1;
     while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (idx.textStarts[mid] <= doc) lo = mid; else hi = mid - 1; }
@@ -365,12 +365,19 @@
     var names = {};
     part.forEach(function (h) { names[textChunk(idx, h.doc)] = 1; });
     return Promise.all(Object.keys(names).map(function (c) {
-      return get('x-' + c + '-' + idx.texts.hash + '.bin', 'gz').then(function (chunk) { return [Number(c), chunk]; });
+      return get('x-' + c + '-' + idx.texts.hash + '.json', 'json').then(function (chunk) { return [Number(c), chunk]; });
     })).then(function (loaded) {
-      if (token !== runs) return;
       var chunks = new Map(loaded);
+      // Each result's page, for its excerpt; one that cannot be fetched shows its description.
+      return Promise.all(part.map(function (hit) {
+        var c = textChunk(idx, hit.doc), page = chunks.get(c).p[hit.page];
+        return get(page[1], 'page').catch(function () { return null; });
+      })).then(function (pages) { return [chunks, pages]; });
+    }).then(function (loaded) {
+      if (token !== runs) return;
+      var chunks = loaded[0], pages = loaded[1];
       var firstLink = null;
-      part.forEach(function (hit) {
+      part.forEach(function (hit, k) {
         var c = textChunk(idx, hit.doc), chunk = chunks.get(c);
         var page = chunk.p[hit.page], row = chunk.d[hit.doc - idx.textStarts[c]];
         var li = document.createElement('li'); li.className = 'search-result';
@@ -381,7 +388,8 @@
         var meta = document.createElement('p'); meta.className = 'result-meta';
         meta.textContent = [page[2], row[1]].filter(Boolean).join(' › ');
         li.appendChild(meta);
-        var p = document.createElement('p'); p.className = 'result-excerpt'; p.appendChild(excerpt(row[2], marked)); li.appendChild(p);
+        var text = pages[k] === null ? '' : sectionText(pages[k], row[0]);
+        var p = document.createElement('p'); p.className = 'result-excerpt'; p.appendChild(excerpt(text.trim() ? text : page[3] || '', marked)); li.appendChild(p);
         list.appendChild(li);
       });
       moreBox.textContent = '';
