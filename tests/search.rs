@@ -123,8 +123,8 @@ fn export_is_lazy_hashed_and_entry_last() {
     let facets = entry["facets"].as_str().unwrap();
     assert!(facets.contains(&handbook::search::export::hash(&std::fs::read(haku.join(facets)).unwrap())));
     // Result chunks carry the hash of them all: every one the entry implies exists.
-    let texts = entry["texts"]["hash"].as_str().unwrap();
-    assert!(names.iter().any(|n| n == &format!("x-0-{texts}.json")), "{names:?}");
+    let results = entry["results"]["hash"].as_str().unwrap();
+    assert!(names.iter().any(|n| n == &format!("x-0-{results}.json")), "{names:?}");
     // Result chunks hold each section's anchor and heading, not its text: the
     // browser takes the excerpt from the page itself.
     for name in names.iter().filter(|n| n.starts_with("x-")) {
@@ -134,7 +134,7 @@ fn export_is_lazy_hashed_and_entry_last() {
     }
     // A one-word query needs the entry, one term shard, the facets and one result chunk.
     let terms = entry["terms"].as_array().unwrap();
-    let first_query = size("hakemisto.json") + size(terms[0][1].as_str().unwrap()) + size(facets) + size(&format!("x-0-{texts}.json"));
+    let first_query = size("hakemisto.json") + size(terms[0][1].as_str().unwrap()) + size(facets) + size(&format!("x-0-{results}.json"));
     assert!(first_query * 2 < total, "first query fetches {first_query} of {total} bytes");
     assert_eq!(entry["pages"], 13, "ten pages and three section pages with text");
 }

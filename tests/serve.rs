@@ -508,7 +508,7 @@ fn a_file_replaced_by_a_symlink_out_of_content_is_never_served() {
         assert!(!r.text().contains("SALAINEN"), "{target} shows the file outside the site");
     }
     // The search index's result chunks (numbered from 0) and term shards.
-    let hash = index["texts"]["hash"].as_str().unwrap();
+    let hash = index["results"]["hash"].as_str().unwrap();
     let mut chunks = 0;
     loop {
         let r = server.get(&format!("/haku/x-{chunks}-{hash}.json"));

@@ -344,9 +344,9 @@ fn facets(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
     Ok(Value::String(name))
 }
 
-/// Writes every part of the index, then the entry file; `texts` is what
+/// Writes every part of the index, then the entry file; `results` is what
 /// [`result_chunks`] returned for the same inputs.
-pub fn write(index: &SearchIndex, texts: Value, sink: &dyn Sink) -> io::Result<()> {
+pub fn write(index: &SearchIndex, results: Value, sink: &dyn Sink) -> io::Result<()> {
     let mut page_docs = Vec::new();
     let mut per_page: BTreeMap<usize, u64> = BTreeMap::new();
     for d in &index.docs {
@@ -361,14 +361,14 @@ pub fn write(index: &SearchIndex, texts: Value, sink: &dyn Sink) -> io::Result<(
         || rayon::join(|| key_shards(index, sink), || facets(index, sink)),
     );
     let entry = json!({
-        "v": 2,
+        "v": 3,
         "pages": index.pages.len(),
         "docs": index.docs.len(),
         "pageDocs": b64(&page_docs),
         "terms": terms?,
         "tails": tails?,
         "keys": keys?,
-        "texts": texts,
+        "results": results,
         "facets": facets?,
         "groups": GROUPS,
     });

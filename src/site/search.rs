@@ -49,20 +49,20 @@ impl Site {
         let write_error = |e: std::io::Error| {
             Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
         };
-        let (index, texts) = {
+        let (index, results) = {
             let inputs = self.search_inputs(&pages_md, sections_md);
-            // The export reads the texts from `inputs` (the index need not copy
-            // them), and writes them while the index is built: both keep the cores busy.
+            // The export reads each result's title, address and headings from
+            // `inputs` and writes them while the index is built: both keep the cores busy.
             rayon::join(
                 || self.search_index(&inputs, crate::search::engine::Purpose::Export),
                 || crate::search::export::result_chunks(&inputs, writer.sink),
             )
         };
-        let (index, texts) = (index?, texts.map_err(write_error)?);
+        let (index, results) = (index?, results.map_err(write_error)?);
         // Nothing reads the pages' Markdown any more: when it is the build's
         // own, its many small pieces are freed while the rest of the index is written.
         let (written, ()) = rayon::join(
-            || crate::search::export::write(&index, texts, writer.sink),
+            || crate::search::export::write(&index, results, writer.sink),
             move || {
                 if let Cow::Owned(pages_md) = pages_md {
                     pages_md.into_par_iter().for_each(drop);

@@ -70,8 +70,8 @@
     counts.forEach(function (n, p) { for (var k = 0; k < n; k++) docPage[at++] = p; });
     idx.docPage = docPage;
     var starts = [], s = 0;
-    varints(idx.texts.starts).forEach(function (delta) { s += delta; starts.push(s); });
-    idx.textStarts = starts;
+    varints(idx.results.starts).forEach(function (delta) { s += delta; starts.push(s); });
+    idx.resultStarts = starts;
     return idx;
   }
 
@@ -355,22 +355,22 @@
     })(body);
     return parts.join('');
   }
-  function textChunk(idx, doc) {
-    var lo = 0, hi = idx.textStarts.length - 1;
-    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (idx.textStarts[mid] <= doc) lo = mid; else hi = mid - 1; }
+  function resultChunk(idx, doc) {
+    var lo = 0, hi = idx.resultStarts.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (idx.resultStarts[mid] <= doc) lo = mid; else hi = mid - 1; }
     return lo;
   }
   function show(idx, hits, marked, from, token) {
     var part = hits.slice(from, from + PAGE);
     var names = {};
-    part.forEach(function (h) { names[textChunk(idx, h.doc)] = 1; });
+    part.forEach(function (h) { names[resultChunk(idx, h.doc)] = 1; });
     return Promise.all(Object.keys(names).map(function (c) {
-      return get('x-' + c + '-' + idx.texts.hash + '.json', 'json').then(function (chunk) { return [Number(c), chunk]; });
+      return get('x-' + c + '-' + idx.results.hash + '.json', 'json').then(function (chunk) { return [Number(c), chunk]; });
     })).then(function (loaded) {
       var chunks = new Map(loaded);
       // Each result's page, for its excerpt; one that cannot be fetched shows its description.
       return Promise.all(part.map(function (hit) {
-        var c = textChunk(idx, hit.doc), page = chunks.get(c).p[hit.page];
+        var c = resultChunk(idx, hit.doc), page = chunks.get(c).p[hit.page];
         return get(page[1], 'page').catch(function () { return null; });
       })).then(function (pages) { return [chunks, pages]; });
     }).then(function (loaded) {
@@ -378,8 +378,8 @@
       var chunks = loaded[0], pages = loaded[1];
       var firstLink = null;
       part.forEach(function (hit, k) {
-        var c = textChunk(idx, hit.doc), chunk = chunks.get(c);
-        var page = chunk.p[hit.page], row = chunk.d[hit.doc - idx.textStarts[c]];
+        var c = resultChunk(idx, hit.doc), chunk = chunks.get(c);
+        var page = chunk.p[hit.page], row = chunk.d[hit.doc - idx.resultStarts[c]];
         var li = document.createElement('li'); li.className = 'search-result';
         var h = document.createElement('h2'); h.className = 'result-title';
         var a = document.createElement('a'); a.href = page[1] + (row[0] ? '#' + row[0] : ''); a.textContent = page[0];
