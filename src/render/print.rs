@@ -55,6 +55,8 @@ impl Chapters {
 /// inside tags); inside a tag, quoted attribute values are skipped whole, so a
 /// `>` in one does not end the tag.
 pub fn adapt_into(html: &str, prefix: &str, chapters: &Chapters, out: &mut String) {
+    // Room for the HTML and its ids' prefixes at once, rather than growing (and copying) it as it is written.
+    out.reserve(html.len() + html.len() / 16);
     let b = html.as_bytes();
     let mut last = 0;
     let mut i = 0;

@@ -130,7 +130,8 @@ impl Counted {
     /// which is all zeros again afterwards: no sorting, one pass.
     fn of(ids: &[u32], tally: &mut [u32]) -> Counted {
         let len = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-        let mut terms: Vec<(u32, u32)> = Vec::new();
+        // At most one entry per id: room for all at once, rather than growing (and copying) it.
+        let mut terms: Vec<(u32, u32)> = Vec::with_capacity(ids.len());
         for &id in ids {
             let n = &mut tally[id as usize];
             if *n == 0 {
