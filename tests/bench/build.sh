@@ -56,48 +56,8 @@ hugo_site() {
   printf '%s\n<main><h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></main></body></html>\n' "$head" > "$2/layouts/_default/list.html"
 }
 BIN=$PWD/target/release/handbook
-GEN=$PWD/target/release/examples/gen_corpus
-FLOOR=$PWD/target/release/examples/floor
-
-# median of numbers on stdin
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
-# run CMD...: prints "seconds kilobytes" of one run: wall time to the
-# millisecond from bash's clock (`time -f %e` rounds to 10 ms, too coarse for
-# the floor at 1,000 pages), peak memory from /usr/bin/time.
-measure() {
-  local t0=$EPOCHREALTIME kb t1
-  kb=$(/usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1)
-  t1=$EPOCHREALTIME
-  awk -v a="$t0" -v b="$t1" -v k="$kb" 'BEGIN {printf "%.3f %s\n", b - a, k}'
-}
-
-settle() { sync; sleep "$SETTLE"; }
-
-# nojournal DIR: true when DIR is on ext4 without a journal.
-nojournal() {
-  [ "$(stat -f -c %T "$1")" = "ext2/ext3" ] || return 1
-  local majmin dev
-  majmin=$(findmnt -no MAJ:MIN --target "$1" 2>/dev/null | tr -d ' ') || return 1
-  dev=$(basename "$(readlink -f "/sys/dev/block/$majmin")")
-  grep -qs '<none>' "/sys/fs/ext4/$dev/journal_task"
-}
-NOJOURNAL=""
-if nojournal "$WORK"; then NOJOURNAL=1; fi
-
-# discard PATH...: removes what exists of PATH...; on ext4 without a journal
-# moves each into a folder of its own in $WORK/trash instead (a rename frees
-# no inode; see the header).
-discard() {
-  for x in "$@"; do
-    [ -e "$x" ] || continue
-    if [ -n "$NOJOURNAL" ]; then mv "$x" "$(mktemp -d "$WORK/trash/XXXXXX")/"; else rm -rf "$x"; fi
-  done
-}
-trap 'rm -rf "$WORK/trash"' EXIT
-
-rm -rf "$WORK/trash"
-mkdir -p "$WORK/trash"
+# shellcheck source=tests/bench/common.sh
+. tests/bench/common.sh
 declare -A MB
 for n in $SIZES; do
   site="$WORK/site-$n"
@@ -105,12 +65,7 @@ for n in $SIZES; do
   rm -rf "$site/public" "$site"/.public.* "$WORK/hugo-$n/public" "$WORK/floor-out"
   [ -z "$HUGO" ] || hugo_site "$site" "$WORK/hugo-$n"
 done
-if [ -n "$NOJOURNAL" ]; then
-  QUIET=${QUIET:-360}
-  echo "$WORK is on ext4 without a journal: waiting ${QUIET} s after the last deletion before the first run (see the header)" >&2
-  sync
-  sleep "$QUIET"
-fi
+quiet
 
 printf '| pages | Markdown | handbook build (median s) | peak MB | floor (median s) | ratio to floor | rebuild over the output (median s) |\n|---|---|---|---|---|---|---|\n' > "$WORK/table.md"
 : > "$WORK/hugo.md"

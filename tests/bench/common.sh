@@ -1,0 +1,57 @@
+# Shared by the build benchmarks: sourced by build.sh and compare.sh from the
+# repository's root, after they set WORK (the folder for sites and outputs)
+# and SETTLE and built the examples. Sets GEN and FLOOR, the corpus generator
+# and the floor, and an empty $WORK/trash, removed on exit (see `discard`).
+
+GEN=$PWD/target/release/examples/gen_corpus
+FLOOR=$PWD/target/release/examples/floor
+
+# median of numbers on stdin
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# measure CMD...: prints "seconds kilobytes user system" of one run: wall time
+# to the millisecond from bash's clock (`time -f %e` rounds to 10 ms, too
+# coarse for the floor at 1,000 pages), peak memory and CPU seconds from /usr/bin/time.
+measure() {
+  local t0=$EPOCHREALTIME out t1
+  out=$(/usr/bin/time -f "%M %U %S" "$@" 2>&1 >/dev/null | tail -1)
+  t1=$EPOCHREALTIME
+  awk -v a="$t0" -v b="$t1" -v o="$out" 'BEGIN {printf "%.3f %s\n", b - a, o}'
+}
+
+settle() { sync; sleep "$SETTLE"; }
+
+# nojournal DIR: true when DIR is on ext4 without a journal.
+nojournal() {
+  [ "$(stat -f -c %T "$1")" = "ext2/ext3" ] || return 1
+  local majmin dev
+  majmin=$(findmnt -no MAJ:MIN --target "$1" 2>/dev/null | tr -d ' ') || return 1
+  dev=$(basename "$(readlink -f "/sys/dev/block/$majmin")")
+  grep -qs '<none>' "/sys/fs/ext4/$dev/journal_task"
+}
+NOJOURNAL=""
+if nojournal "$WORK"; then NOJOURNAL=1; fi
+
+# discard PATH...: removes what exists of PATH...; on ext4 without a journal
+# moves each into a folder of its own in $WORK/trash instead (a rename frees
+# no inode; see build.sh's header).
+discard() {
+  for x in "$@"; do
+    [ -e "$x" ] || continue
+    if [ -n "$NOJOURNAL" ]; then mv "$x" "$(mktemp -d "$WORK/trash/XXXXXX")/"; else rm -rf "$x"; fi
+  done
+}
+
+# quiet: on ext4 without a journal, waits QUIET seconds (default 360) so that
+# no inode deleted before the first run is still "recently deleted" (see build.sh's header).
+quiet() {
+  [ -n "$NOJOURNAL" ] || return 0
+  QUIET=${QUIET:-360}
+  echo "$WORK is on ext4 without a journal: waiting ${QUIET} s after the last deletion before the first run (see the header of tests/bench/build.sh)" >&2
+  sync
+  sleep "$QUIET"
+}
+
+trap 'rm -rf "$WORK/trash"' EXIT
+rm -rf "$WORK/trash"
+mkdir -p "$WORK/trash"
