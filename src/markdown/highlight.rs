@@ -19,6 +19,23 @@ fn syntaxes() -> &'static SyntaxSet {
 /// and other text in runs between the special bytes.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
+    escape_runs(s, |run| out.push_str(run));
+    out
+}
+
+/// [`escape`] written to `w` (Tera's escape function).
+pub fn escape_to(s: &str, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut result = Ok(());
+    escape_runs(s, |run| {
+        if result.is_ok() {
+            result = w.write_all(run.as_bytes());
+        }
+    });
+    result
+}
+
+/// Hands `s` to `out` in runs: unescaped text whole, each special byte as its entity.
+fn escape_runs<'s>(s: &'s str, mut out: impl FnMut(&'s str)) {
     let mut last = 0;
     for (i, b) in s.bytes().enumerate() {
         let rep = match b {
@@ -29,12 +46,11 @@ pub fn escape(s: &str) -> String {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
+        out(&s[last..i]);
+        out(rep);
         last = i + 1;
     }
-    out.push_str(&s[last..]);
-    out
+    out(&s[last..]);
 }
 
 /// A complete `<pre>` block for `code` in language `lang` (may be empty).

@@ -10,8 +10,6 @@ pub mod errors;
 pub mod print;
 pub mod views;
 
-use std::error::Error as _;
-
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -54,21 +52,6 @@ pub struct Renderer {
     sources: std::collections::BTreeMap<String, String>,
 }
 
-fn escape_fn(s: &str) -> String {
-    crate::markdown::highlight::escape(s)
-}
-
-/// Tera's error and all its causes, as one line.
-fn tera_chain(e: &tera::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        parts.push(c.to_string());
-        cur = c.source();
-    }
-    parts.join(": ")
-}
-
 fn origin_path(origin: Option<&Origin>, name: &str) -> String {
     match origin {
         Some(Origin::Site(p)) => p.clone(),
@@ -76,14 +59,20 @@ fn origin_path(origin: Option<&Origin>, name: &str) -> String {
     }
 }
 
-/// The line number Tera mentions in a parse error (`--> 3:5`), if any.
-fn tera_line(msg: &str) -> (usize, usize) {
-    let Some(i) = msg.find("--> ") else { return (1, 1) };
-    let rest = &msg[i + 4..];
-    let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-    let line = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-    let col = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-    (line, col)
+/// The diagnostic of a located Tera error: `what` failed, at the template's
+/// own file (the site's or the default theme's), with the line shown.
+fn diagnostic(
+    origins: &std::collections::BTreeMap<String, Origin>,
+    sources: &std::collections::BTreeMap<String, String>,
+    at: errors::Located,
+    what: &str,
+) -> Diagnostic {
+    let d = Diagnostic::error(origin_path(origins.get(&at.template), &at.template), at.line, at.col, format!("{what}: {}", at.message))
+        .with_help(at.help);
+    match sources.get(&at.template).filter(|_| at.line > 1 || at.col > 1) {
+        Some(src) => d.with_source(src),
+        None => d,
+    }
 }
 
 impl Renderer {
@@ -93,7 +82,7 @@ impl Renderer {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which is legal but makes every URL unreadable.
-        tera.set_escape_fn(escape_fn);
+        tera.set_escape_fn(crate::markdown::highlight::escape_to);
         let mut origins = std::collections::BTreeMap::new();
         let mut diags = Diagnostics::new();
         let mut sources = Vec::new();
@@ -109,18 +98,8 @@ impl Renderer {
         }
         let texts: std::collections::BTreeMap<String, String> = sources.iter().cloned().collect();
         if let Err(e) = tera.add_raw_templates(sources) {
-            let msg = tera_chain(&e);
-            let name = REQUIRED_TEMPLATES
-                .iter()
-                .chain(origins.keys().map(String::as_str).collect::<Vec<_>>().iter())
-                .find(|n| msg.contains(&format!("'{n}'")))
-                .copied()
-                .unwrap_or("");
-            let (line, col) = tera_line(&msg);
-            diags.push(
-                Diagnostic::error(origin_path(origins.get(name), name), line, col, format!("sivupohjaa ei voitu kääntää: {msg}"))
-                    .with_help("korjaa Tera-sivupohjan syntaksi (ks. README: Teeman tekeminen)"),
-            );
+            let at = errors::locate(&e, "", |name| texts.get(name).map(String::as_str));
+            diags.push(diagnostic(&origins, &texts, at, "sivupohjaa ei voitu kääntää"));
         }
         for req in REQUIRED_TEMPLATES {
             if !origins.contains_key(*req) {
@@ -152,7 +131,7 @@ impl Renderer {
             },
         );
         for (k, v) in shared {
-            base.insert(*k, v);
+            base.insert(k.to_string(), v);
         }
         base.insert("t", &crate::i18n::strings(&config.language));
         Ok(Renderer { tera, base, origins, sources: texts })
@@ -164,7 +143,7 @@ impl Renderer {
     }
 
     /// One of the shared values (`site`, `t`, …), without copying the rest.
-    pub fn shared(&self, key: &str) -> Option<&serde_json::Value> {
+    pub fn shared(&self, key: &str) -> Option<&tera::Value> {
         self.base.get(key)
     }
 
@@ -172,19 +151,9 @@ impl Renderer {
     /// reported at the failing expression's line where it can be found.
     pub fn render(&self, template: &str, ctx: &Context, for_path: &str) -> Result<String, Diagnostic> {
         self.tera.render(template, ctx).map_err(|e| {
-            let at = errors::locate(&tera_chain(&e), template, |name| self.sources.get(name).map(String::as_str));
-            let path = origin_path(self.origins.get(&at.template), &at.template);
-            let mut d = Diagnostic::error(
-                path,
-                at.line,
-                at.col,
-                format!("sivun {for_path} piirtäminen sivupohjalla `{template}` epäonnistui: {}", at.message),
-            )
-            .with_help(at.help);
-            if let Some(src) = self.sources.get(&at.template).filter(|_| at.line > 1 || at.col > 1) {
-                d = d.with_source(src);
-            }
-            d
+            let at = errors::locate(&e, template, |name| self.sources.get(name).map(String::as_str));
+            let what = format!("sivun {for_path} piirtäminen sivupohjalla `{template}` epäonnistui");
+            diagnostic(&self.origins, &self.sources, at, &what)
         })
     }
 
