@@ -28,13 +28,31 @@ pub struct Diagnostic {
     pub col: usize,
     pub message: String,
     pub help: Option<String>,
-    /// The text of the offending line, shown under the message.
+    /// The text of the offending line, shown under the message: of a long
+    /// line only the part around the column, cut at `…` (see [`SHOWN_CHARS`]).
     pub source_line: Option<String>,
+    /// Characters cut from the start of the line in `source_line` (a `u32`
+    /// keeps a diagnostic small: it is the error type of many functions).
+    pub source_from: u32,
 }
+
+/// Most characters of a source line shown under a message: of a longer line
+/// (a paragraph written on one line, pasted HTML) the part around the column,
+/// so that a hundred problems on one long line do not print it a hundred times.
+pub const SHOWN_CHARS: usize = 120;
 
 impl Diagnostic {
     pub fn error(path: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, path: path.into(), line, col, message: message.into(), help: None, source_line: None }
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line,
+            col,
+            message: message.into(),
+            help: None,
+            source_line: None,
+            source_from: 0,
+        }
     }
 
     pub fn warning(path: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
@@ -47,10 +65,40 @@ impl Diagnostic {
     }
 
     /// Attaches the text of line `self.line` of `source` (1-based), if it exists.
-    pub fn with_source(mut self, source: &str) -> Self {
-        if self.line > 0 {
-            self.source_line = source.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+    /// Scans `source` up to the line: for many diagnostics of one text, use
+    /// [`Diagnostic::with_line_of`].
+    pub fn with_source(self, source: &str) -> Self {
+        let line = self.line.checked_sub(1).and_then(|i| source.lines().nth(i));
+        self.with_line(line)
+    }
+
+    /// [`Diagnostic::with_source`] from the text's line index.
+    pub fn with_line_of(self, lines: &SourceLines) -> Self {
+        let line = lines.line(self.line);
+        self.with_line(line)
+    }
+
+    fn with_line(mut self, line: Option<&str>) -> Self {
+        let Some(line) = line.map(|l| l.trim_end_matches('\r')) else {
+            return self;
+        };
+        let count = line.chars().count();
+        if count <= SHOWN_CHARS {
+            self.source_line = Some(line.to_string());
+            return self;
         }
+        let col = self.col.saturating_sub(1).min(count);
+        let from = col.saturating_sub(SHOWN_CHARS / 2).min(count - SHOWN_CHARS);
+        let mut shown = String::with_capacity(SHOWN_CHARS * 2 + 6);
+        if from > 0 {
+            shown.push('…');
+        }
+        shown.extend(line.chars().skip(from).take(SHOWN_CHARS));
+        if from + SHOWN_CHARS < count {
+            shown.push('…');
+        }
+        self.source_line = Some(shown);
+        self.source_from = u32::try_from(from).unwrap_or(u32::MAX);
         self
     }
 
@@ -65,7 +113,11 @@ impl Diagnostic {
         if let Some(src) = &self.source_line {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
-            let caret_pad: String = src.chars().take(self.col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            // Past the `…` of a cut line, then under the characters before the column.
+            let cut = usize::from(self.source_from > 0);
+            let before = self.col.saturating_sub(1).saturating_sub(self.source_from as usize);
+            let caret_pad: String =
+                " ".repeat(cut) + &src.chars().skip(cut).take(before).map(|c| if c == '\t' { '\t' } else { ' ' }).collect::<String>();
             let _ = write!(out, "\n{pad} |\n{num} | {src}\n{pad} | {caret_pad}^");
         }
         if let Some(help) = &self.help {
@@ -144,6 +196,34 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 /// 1-based (line, column) of byte `offset` in `text`; column counts characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     Lines::new(text).line_col(offset)
+}
+
+/// The lines of one text, indexed once: for the source lines of many
+/// diagnostics of one file (see [`Diagnostic::with_line_of`]), which would
+/// otherwise each scan the text from its start.
+pub struct SourceLines<'a> {
+    text: &'a str,
+    /// Byte offset of each line's start.
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> SourceLines<'a> {
+    /// Indexes nothing until a line is asked for.
+    pub fn new(text: &'a str) -> SourceLines<'a> {
+        SourceLines { text, starts: std::cell::OnceCell::new() }
+    }
+
+    /// Line `n` (1-based) as `str::lines` gives it, without its `\n`.
+    pub fn line(&self, n: usize) -> Option<&'a str> {
+        let starts = self.starts.get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let start = *starts.get(n.checked_sub(1)?)?;
+        if start >= self.text.len() {
+            return None;
+        }
+        let end = starts.get(n).map_or(self.text.len(), |next| next - 1);
+        let line = &self.text[start..end];
+        Some(line.strip_suffix('\r').filter(|_| end < self.text.len()).unwrap_or(line))
+    }
 }
 
 /// [`line_col`] for many offsets into one text, in mostly ascending order (the
@@ -242,6 +322,46 @@ mod tests {
             assert_eq!(lines.line_col(o), naive(o), "offset {o}");
             assert_eq!(line_col(t, o), naive(o), "offset {o}");
         }
+    }
+
+    #[test]
+    fn source_lines_are_the_lines_of_str_lines() {
+        for text in ["", "\n", "a", "a\n", "a\n\n", "a\r\nb\r\n", "a\rb\n c\r", "\n\nx\ny", "ä\nö\r\n\r\nå"] {
+            let lines = SourceLines::new(text);
+            for n in 0..6usize {
+                let expected = n.checked_sub(1).and_then(|i| text.lines().nth(i));
+                assert_eq!(lines.line(n), expected, "line {n} of {text:?}");
+                let d = Diagnostic::error("a.md", n, 1, "x");
+                assert_eq!(d.clone().with_line_of(&lines), d.with_source(text), "line {n} of {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let line: String = (0..500).map(|i| format!("s{i} ")).collect();
+        let col = line.find("s300 ").unwrap() + 1;
+        let r = Diagnostic::error("a.md", 2, col, "x").with_source(&format!("alku\n{line}\nloppu")).render();
+        let shown = r.lines().find(|l| l.starts_with("2 | ")).unwrap();
+        let caret = r.lines().last().unwrap();
+        assert!(shown.starts_with("2 | …") && shown.ends_with('…'), "{r}");
+        assert_eq!(shown.chars().count(), "2 | ".len() + SHOWN_CHARS + 2, "{r}");
+        // The caret is under the column's character.
+        let at = caret.chars().count() - 1;
+        assert_eq!(caret.chars().last(), Some('^'));
+        assert!(shown.chars().skip(at).collect::<String>().starts_with("s300 "), "{r}");
+        // The start and the end of a long line: one `…` only, the caret still in place.
+        let r = Diagnostic::error("a.md", 1, 4, "x").with_source(&line).render();
+        let shown = r.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        assert!(shown.starts_with("1 | s0 s1 ") && shown.ends_with('…'), "{r}");
+        let at = r.lines().last().unwrap().chars().count() - 1;
+        assert_eq!(shown.chars().skip(at).take(2).collect::<String>(), "s1", "{r}");
+        let end = line.trim_end().chars().count();
+        let r = Diagnostic::error("a.md", 1, end, "x").with_source(&line).render();
+        let shown = r.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        assert!(shown.starts_with("1 | …") && !shown.ends_with('…'), "{r}");
+        let at = r.lines().last().unwrap().chars().count() - 1;
+        assert_eq!(shown.chars().nth(at), Some('9'), "{r}");
     }
 
     #[test]

@@ -360,6 +360,42 @@ fn anchors_and_placeholder_links_are_checked() {
 }
 
 #[test]
+fn many_equal_headings_and_links_to_them_are_numbered_and_checked() {
+    let mut body = String::from("---\ntitle: A\n---\n");
+    body.push_str(&"## Sama\n\n".repeat(40));
+    body.extend((0..40).map(|i| format!("## Otsikko {i}\n\n")));
+    // Line 164: two good links, a near miss and one like no heading.
+    body.push_str("[a](#sama-40) [b](#otsikko-39) [c](#sama-41) [d](#qqqqqqqqqq)\n");
+    let site = SiteTest::new().file("content/a.md", &body);
+    let run = site.check().expect_errors(&[
+        "content/a.md:164:32: virhe: linkin `#sama-41` ankkuria `#sama-41` ei löydy kohdesivulta",
+        "content/a.md:164:46: virhe: linkin `#qqqqqqqqqq` ankkuria `#qqqqqqqqqq` ei löydy kohdesivulta",
+        // 80 headings are too many to list: the rule instead.
+        "= help: ankkuri on kohdesivun otsikon teksti pienin kirjaimin",
+    ]);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 2, "{}", run.stderr);
+    let ok = SiteTest::new().file("content/a.md", &body.replace(" [c](#sama-41) [d](#qqqqqqqqqq)", ""));
+    ok.build().expect_ok();
+    let html = ok.out("a/index.html");
+    assert!((2..=40).all(|n| html.contains(&format!("id=\"sama-{n}\""))) && html.contains("id=\"sama\""), "{html}");
+    assert!(!html.contains("id=\"sama-41\"") && html.contains("id=\"otsikko-39\""), "{html}");
+}
+
+#[test]
+fn a_problem_in_a_long_line_shows_the_part_around_it() {
+    let words: String = (0..400).map(|i| format!("sana{i} ")).collect();
+    let body = format!("---\ntitle: A\n---\n{words}[rikki](#puuttuu) {words}\n");
+    let run = SiteTest::new().file("content/a.md", &body).check();
+    let run = run.expect_errors(&["content/a.md:4:", "ankkuria `#puuttuu` ei löydy"]);
+    let shown = run.stderr.lines().find(|l| l.starts_with("4 | ")).expect("the source line");
+    assert!(shown.starts_with("4 | …") && shown.ends_with('…') && shown.contains("[rikki](#puuttuu)"), "{shown}");
+    assert!(shown.chars().count() < 140, "{shown}");
+    // The caret is under the link's `[`.
+    let caret = run.stderr.lines().skip_while(|l| !l.starts_with("4 | ")).nth(1).expect("the caret line");
+    assert_eq!(shown.chars().nth(caret.chars().count() - 1), Some('['), "{}", run.stderr);
+}
+
+#[test]
 fn raw_html_is_sanitised_unless_trusted() {
     let body = "---\ntitle: A\n---\n<script>alert(1)</script>\n\n<details open><summary>Lisää</summary>\n\nPiilossa <b onclick=\"alert(2)\">lihava</b>\n\n</details>\n";
     let site = SiteTest::new().file("content/a.md", body);

@@ -79,7 +79,7 @@ impl Section {
 }
 
 /// Something a URL or a source path leads to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     Page(PageId),
     Section(SectionId),

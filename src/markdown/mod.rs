@@ -11,12 +11,12 @@ pub mod highlight;
 pub mod links;
 pub mod sanitize;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostics::{line_col, Diagnostic, Diagnostics, Lines};
+use crate::diagnostics::{Diagnostic, Diagnostics, Lines, SourceLines};
 use crate::slug::slugify;
 use links::LinkResolver;
 
@@ -127,10 +127,6 @@ pub fn render(src: &Source, resolver: &LinkResolver, opts: RenderOptions) -> Ren
     out
 }
 
-fn position(src: &Source, range: &Range<usize>) -> (usize, usize) {
-    line_col(src.file_text, src.body_offset + range.start)
-}
-
 fn level_num(l: HeadingLevel) -> u8 {
     l as u8
 }
@@ -142,7 +138,11 @@ fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
     // The templates' own ids (`#sisalto`, `#perustiedot` …) are taken: a body
     // heading "Sisältö" becomes `sisalto-2`, so every id on a page stays unique.
     let mut used: HashSet<String> = crate::check::TEMPLATE_ANCHORS.iter().map(|a| a.to_string()).collect();
+    // By base id: the next number to try for a repeat of it (see below).
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut prev_level = 1u8;
+    // Positions and source lines of the warnings, without rescanning the page for each.
+    let (mut lines, source) = (Lines::new(src.file_text), SourceLines::new(src.file_text));
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::Heading { level, .. }) = &events[i].0 else {
@@ -159,14 +159,14 @@ fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
             })
             .collect();
         if level == 1 {
-            let (l, c) = position(src, &events[i].1);
+            let (l, c) = lines.line_col(src.body_offset + events[i].1.start);
             out.diagnostics.push(
                 Diagnostic::warning(src.display, l, c, "sivun tekstissä on pääotsikko (H1)")
                     .with_help("sivun otsikko tulee alkutietojen `title`-kentästä: aloita tekstin otsikot tasolta `##`")
-                    .with_source(src.file_text),
+                    .with_line_of(&source),
             );
         } else if level > prev_level + 1 {
-            let (l, c) = position(src, &events[i].1);
+            let (l, c) = lines.line_col(src.body_offset + events[i].1.start);
             out.diagnostics.push(
                 Diagnostic::warning(src.display, l, c, format!("otsikkotaso hyppää tasolta {prev_level} tasolle {level}"))
                     .with_help(format!(
@@ -174,7 +174,7 @@ fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
                         prev_level + 1,
                         "#".repeat(usize::from(prev_level) + 1)
                     ))
-                    .with_source(src.file_text),
+                    .with_line_of(&source),
             );
         }
         prev_level = level;
@@ -186,11 +186,20 @@ fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
         classes.retain(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'));
         let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));
         let base = if base.is_empty() { "otsikko".to_string() } else { base };
+        // The first of `base`, `base-2`, `base-3` … not yet used; the search
+        // for a repeated heading goes on where the previous one of the same
+        // base stopped (those before it are all used), so a page with
+        // thousands of equal headings is not quadratic.
         let mut unique = base.clone();
-        let mut n = 2;
-        while !used.insert(unique.clone()) {
-            unique = format!("{base}-{n}");
-            n += 1;
+        if !used.insert(base.clone()) {
+            let n = next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                unique = format!("{base}-{n}");
+                *n += 1;
+                if used.insert(unique.clone()) {
+                    break;
+                }
+            }
         }
         *id = Some(CowStr::from(unique.clone()));
         if (2..=3).contains(&level) {
@@ -204,6 +213,7 @@ fn headings(events: &mut [Ev], src: &Source, out: &mut Rendered) {
 fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: &mut Rendered) {
     let diags = &mut out.diagnostics;
     let mut lines = Lines::new(src.file_text);
+    let source = SourceLines::new(src.file_text);
     for i in 0..events.len() {
         let (is_image, dest) = match &events[i].0 {
             Event::Start(Tag::Link { dest_url, .. }) => (false, dest_url.to_string()),
@@ -220,7 +230,7 @@ fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: 
                 diags.push(
                     Diagnostic::error(src.display, line, col, format!("kuvalta `{dest}` puuttuu vaihtoehtoinen teksti"))
                         .with_help("kirjoita hakasulkeisiin, mitä kuvassa on: `![Kuvaus kuvasta](kuva.svg)`")
-                        .with_source(src.file_text),
+                        .with_line_of(&source),
                 );
             }
         }
@@ -236,7 +246,7 @@ fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: 
                     ),
                 )
                 .with_help("käytä verkko-osoitetta (https://…) tai linkkiä toiseen sivuun (`toinen-luku.md`)")
-                .with_source(src.file_text),
+                .with_line_of(&source),
             );
             continue;
         }
@@ -244,7 +254,7 @@ fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: 
             diags.push(
                 Diagnostic::error(src.display, line, col, "linkillä ei ole kohdetta (paikkamerkki `#` tai tyhjä)")
                     .with_help("kirjoita linkin kohde sulkeisiin, esim. `[teksti](toinen-luku.md)`, tai poista linkki")
-                    .with_source(src.file_text),
+                    .with_line_of(&source),
             );
             continue;
         }
@@ -262,7 +272,7 @@ fn rewrite_links(events: &mut [Ev], src: &Source, resolver: &LinkResolver, out: 
             Ok(u) => u,
             Err(un) => {
                 let what = if is_image { "kuvaa" } else { "linkin kohdetta" };
-                diags.push(Diagnostic::error(src.display, line, col, un.message(what)).with_help(un.help()).with_source(src.file_text));
+                diags.push(Diagnostic::error(src.display, line, col, un.message(what)).with_help(un.help()).with_line_of(&source));
                 dest.clone()
             }
         };
@@ -369,4 +379,43 @@ fn text_sections(events: &[Ev]) -> Vec<TextSection> {
     close(&mut out, &mut buf);
     out.retain(|s| !(s.anchor.is_empty() && s.heading.is_empty() && s.text.trim().is_empty()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ids [`headings`] gives the headings of `body`.
+    fn ids(body: &str) -> Vec<String> {
+        let src = Source { display: "content/x.md", rel: "x.md", file_text: body, body_offset: 0 };
+        let mut events: Vec<Ev> = Parser::new_ext(body, options()).into_offset_iter().collect();
+        let mut out = Rendered::default();
+        headings(&mut events, &src, &mut out);
+        out.anchors
+    }
+
+    #[test]
+    fn repeated_headings_get_the_first_free_number() {
+        let titles = ["Sama", "Sama", "Sama 3", "Sama", "Sama", "Sama 2", "Sisältö", "Sisältö", "Sama", "Sama 7", "Sama"];
+        let body: String = titles.iter().map(|t| format!("## {t}\n\n")).collect();
+        // The rule: the smallest free `base-n`, n ≥ 2, searched from 2 for every heading.
+        let mut used: HashSet<String> = crate::check::TEMPLATE_ANCHORS.iter().map(|a| a.to_string()).collect();
+        let expected: Vec<String> = titles
+            .iter()
+            .map(|t| {
+                let base = crate::slug::slugify(t);
+                let (mut id, mut n) = (base.clone(), 2);
+                while !used.insert(id.clone()) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                id
+            })
+            .collect();
+        assert_eq!(ids(&body), expected);
+        assert_eq!(
+            expected,
+            ["sama", "sama-2", "sama-3", "sama-4", "sama-5", "sama-2-2", "sisalto-2", "sisalto-3", "sama-6", "sama-7", "sama-8"]
+        );
+    }
 }
