@@ -228,22 +228,31 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     words(analyzer, text).into_iter().map(|(_, t)| t).collect()
 }
 
+/// Longest word, in characters, searched for compound parts. Finnish compounds
+/// stay well under it (`lentokonesuihkuturbiinimoottoriapumekaanikkoaliupseerioppilas`
+/// has 61 letters); a longer run of letters is a code, a hash or an encoded
+/// file, and its parts would cost the square of its length.
+pub const MAX_COMPOUND: usize = 64;
+
 /// Vocabulary stems contained in the folded word `word` (itself excluded);
-/// `in_vocabulary` tells whether a stem is one.
+/// `in_vocabulary` tells whether a stem is one. None in a word longer than
+/// [`MAX_COMPOUND`].
 pub fn parts(word: &str, in_vocabulary: impl Fn(&str) -> bool) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut found = Vec::new();
-    if chars.len() < MIN_PART + 2 {
+    // Byte offsets of the characters, and of the end.
+    let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
+    let chars = bounds.len() - 1;
+    let mut found: Vec<String> = Vec::new();
+    if !(MIN_PART + 2..=MAX_COMPOUND).contains(&chars) {
         return found;
     }
-    for i in 0..chars.len() {
-        for j in (i + MIN_PART)..=chars.len() {
-            if i == 0 && j == chars.len() {
+    for i in 0..chars {
+        for j in (i + MIN_PART)..=chars {
+            if i == 0 && j == chars {
                 continue;
             }
-            let sub: String = chars[i..j].iter().collect();
-            if in_vocabulary(&sub) && !found.contains(&sub) {
-                found.push(sub);
+            let sub = &word[bounds[i]..bounds[j]];
+            if in_vocabulary(sub) && !found.iter().any(|f| f == sub) {
+                found.push(sub.to_string());
             }
         }
     }
@@ -276,6 +285,13 @@ mod tests {
         let known = |w: &str| vocab.contains(w);
         assert_eq!(parts("perhekeskusverkosto", known), vec!["perhe", "keskus", "verkosto"]);
         assert_eq!(parts("perhekeskustoimint", known), vec!["perhe", "keskus", "toimint"]);
+        // Parts of words with non-ASCII letters, and none of a word too long to be one.
+        let vocab: HashSet<&str> = ["aiti", "äitiys", "neuvola"].into_iter().collect();
+        let known = |w: &str| vocab.contains(w);
+        assert_eq!(parts("äitiysneuvola", known), vec!["äitiys", "neuvola"]);
+        let long = "neuvola".repeat(MAX_COMPOUND / 7);
+        assert!(long.len() <= MAX_COMPOUND && parts(&long, known) == vec!["neuvola"]);
+        assert!(parts(&"neuvola".repeat(MAX_COMPOUND / 7 + 1), known).is_empty());
     }
 
     #[test]
