@@ -2,6 +2,7 @@
 //! the rendered Markdown. Templates see only these, never the library itself;
 //! listings carry titles and URLs, not copies of other pages' content.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::changes::{ChangeKind, PageChange};
@@ -137,7 +138,10 @@ pub struct SectionView<'a> {
     pub permalink: String,
     pub content: &'a str,
     pub breadcrumbs: Vec<LinkView<'a>>,
-    pub pages: Vec<Summary<'a>>,
+    /// The section's pages, as [`Summaries::list`] gives them: filled in by
+    /// [`SectionView::value`], not serialised one by one.
+    #[serde(skip)]
+    pub pages: &'a [PageId],
     pub subsections: Vec<LinkView<'a>>,
     /// This section's page lists every model card of the site.
     pub is_catalogue: bool,
@@ -148,6 +152,28 @@ pub struct SectionView<'a> {
     pub updated: Option<DateView>,
     pub repo: Option<RepoLinks>,
     pub change: Option<ChangeMarker>,
+}
+
+impl SectionView<'_> {
+    /// The view as templates see it, `pages` included.
+    pub fn value(&self, summaries: &Summaries) -> tera::Value {
+        let mut map = tera::Value::from_serializable(self).into_map().unwrap_or_default();
+        map.insert("pages".into(), summaries.list(self.pages));
+        tera::Value::from(map)
+    }
+}
+
+/// Every page's [`Summary`] as a template value, made once for all listings:
+/// a page is listed in its section, under each of its topics and on the home
+/// page, and a listing of values shares them rather than copying them (so a
+/// page with many topics is not serialised again on each topic's page).
+pub struct Summaries(Vec<tera::Value>);
+
+impl Summaries {
+    /// The summaries of `ids`, in order, as a template list.
+    pub fn list(&self, ids: &[PageId]) -> tera::Value {
+        tera::Value::from(ids.iter().map(|id| self.0[id.0].clone()).collect::<Vec<_>>())
+    }
 }
 
 /// Builds views for one site.
@@ -322,6 +348,11 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Every page's summary, in parallel (see [`Summaries`]).
+    pub fn summaries(&self) -> Summaries {
+        Summaries(self.lib.pages.par_iter().map(|p| tera::Value::from_serializable(&self.summary(p.id))).collect())
+    }
+
     pub fn section(&self, id: SectionId, rendered: &'a Rendered) -> SectionView<'a> {
         let s = self.lib.section(id);
         let is_catalogue = self.lib.catalogue == Some(id);
@@ -333,7 +364,7 @@ impl<'a> Views<'a> {
             permalink: self.permalink(&s.path),
             content: &rendered.html,
             breadcrumbs: self.breadcrumbs(id, false),
-            pages: pages.iter().map(|p| self.summary(*p)).collect(),
+            pages,
             subsections: s
                 .subsections
                 .iter()

@@ -10,10 +10,10 @@ use crate::content::library::normalise_alias;
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::output::Sink;
-use crate::render::views::Views;
+use crate::render::views::{Summaries, Views};
 
 impl Site {
-    pub(super) fn render_topics(&self, views: &Views, writer: &Writer) -> Vec<Result<(), Diagnostic>> {
+    pub(super) fn render_topics(&self, views: &Views, summaries: &Summaries, writer: &Writer) -> Vec<Result<(), Diagnostic>> {
         let mut out = Vec::new();
         let topics: Vec<serde_json::Value> = self
             .lib
@@ -31,9 +31,8 @@ impl Site {
             || writer.renderer.context(),
             |ctx, t| {
                 let path = format!("/aihealueet/{}/", t.slug);
-                let pages: Vec<_> = t.pages.iter().map(|p| views.summary(*p)).collect();
                 ctx.insert("topic", &serde_json::json!({ "name": t.name, "url": views.url(&path) }));
-                ctx.insert("pages", &pages);
+                ctx.insert_value("pages", summaries.list(&t.pages));
                 writer.html("topic.html", ctx, &path)
             },
         ));

@@ -25,7 +25,7 @@ use crate::markdown::links::LinkResolver;
 use crate::markdown::{self, RenderOptions, Rendered, Source};
 use crate::output::{Sink, Stream};
 use crate::render::print::Chapters;
-use crate::render::views::Views;
+use crate::render::views::{Summaries, Views};
 use crate::render::Renderer;
 
 /// Pages rendered per batch of the pass: enough to keep every core busy,
@@ -184,9 +184,10 @@ impl Site {
         let PagesDone { pages_md, sections_md, changes, renderer, warnings: mut diags, mut clock } = done;
         let views = self.views(&changes);
         let writer = Writer::new(sink, &renderer, &views);
-        let mut results = self.render_section_pages(&views, &writer, &sections_md);
+        let summaries = views.summaries();
+        let mut results = self.render_section_pages(&views, &summaries, &writer, &sections_md);
         clock.lap("sections");
-        results.extend(self.render_topics(&views, &writer));
+        results.extend(self.render_topics(&views, &summaries, &writer));
         clock.lap("topics");
         results.push(self.render_extras(&views, &writer));
         results.push(self.render_statement(&writer));
@@ -210,7 +211,13 @@ impl Site {
     }
 
     /// Every section's page: the home page, chapter sections, the catalogue.
-    fn render_section_pages(&self, views: &Views, writer: &Writer, sections_md: &[Rendered]) -> Vec<Result<(), Diagnostic>> {
+    fn render_section_pages(
+        &self,
+        views: &Views,
+        summaries: &Summaries,
+        writer: &Writer,
+        sections_md: &[Rendered],
+    ) -> Vec<Result<(), Diagnostic>> {
         self.lib
             .sections
             .par_iter()
@@ -233,14 +240,12 @@ impl Site {
                     });
                     ctx.insert("current_url", &view.url);
                     ctx.insert("current_section", &self.top_section_url(views, s.id));
-                    ctx.insert("section", &view);
+                    ctx.insert_value("section", view.value(summaries));
                     if s.id == ROOT {
                         // Only the home page has these: on a copy, so that no other section sees them.
                         let mut ctx = ctx.clone();
-                        let chapters: Vec<_> = self.lib.reading_order.iter().map(|p| views.summary(*p)).collect();
-                        let models: Vec<_> = self.lib.models.iter().map(|p| views.summary(*p)).collect();
-                        ctx.insert("chapters", &chapters);
-                        ctx.insert("models", &models);
+                        ctx.insert_value("chapters", summaries.list(&self.lib.reading_order));
+                        ctx.insert_value("models", summaries.list(&self.lib.models));
                         return writer.html(&template, &mut ctx, &s.path);
                     }
                     writer.html(&template, ctx, &s.path)
