@@ -41,6 +41,30 @@ fn four_problems_are_reported_together_and_public_is_untouched() {
 }
 
 #[test]
+fn a_field_that_would_not_be_shown_is_warned_about() {
+    // A model card's field in a chapter or a chapter section: the build goes
+    // on (the field is only not shown), but the editor hears of it.
+    let site = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\nfunder: STM\n---\nTeksti.\n")
+        .file("content/osio/_index.md", "---\ntitle: Osio\nauthor: Aino\n---\n")
+        .file("content/mallit/_index.md", MODEL_SECTION)
+        .file("content/mallit/c.md", &model("phase: kehitteilla\n"));
+    let expected = [
+        "content/a.md:3:1: varoitus: kenttä `funder` kuuluu toimintamallikortteihin, eikä sitä näytetä luvussa",
+        "= help: lisää `page_kind: model`, jos sivu on toimintamalli, tai poista kenttä",
+        "content/osio/_index.md:3:1: varoitus: kenttä `author` kuuluu toimintamallikortteihin, eikä sitä näytetä luvussa",
+    ];
+    for run in [site.check().expect_ok(), site.build().expect_ok()] {
+        for line in expected {
+            assert!(run.stderr.contains(line), "missing {line:?} in:\n{}", run.stderr);
+        }
+        // The model card's own field is not warned about.
+        assert_eq!(run.stderr.matches(": varoitus: kenttä").count(), 2, "{}", run.stderr);
+    }
+    assert!(site.out("a/index.html").contains("Teksti."));
+}
+
+#[test]
 fn wrong_type_missing_title_and_unknown_nested_key() {
     let site = SiteTest::new()
         .file("content/a.md", "---\ntitle: A\nweight: kymmenen\ntopics: Perhekeskus\ndraft: ehkä\n---\n")

@@ -196,6 +196,8 @@ pub struct Parsed {
     pub body_offset: usize,
     /// 1-based line of the body's first line.
     pub body_line: usize,
+    /// What validation warned about (a model card's field in a chapter, …).
+    pub warnings: Diagnostics,
 }
 
 /// Parses and validates a file's front matter; every problem is reported.
@@ -233,7 +235,7 @@ pub fn parse(input: &ParseInput) -> Result<Parsed, Diagnostics> {
         return Err(diags);
     }
     let body_offset = input.text.len() - split.body.len();
-    Ok(Parsed { front, body_offset, body_line: split.body_line })
+    Ok(Parsed { front, body_offset, body_line: split.body_line, warnings: diags })
 }
 
 fn split_or_report<'a>(input: &ParseInput<'a>) -> Result<Split<'a>, Diagnostics> {

@@ -244,7 +244,10 @@ impl Library {
             let inherited = parent.map(|p| lib.sections[p.0].page_kind);
             let (source, text, front, body_offset, body_line) = match index_of.get(dir.as_str()) {
                 Some(f) => match load_one(f, config, inherited) {
-                    Ok(l) => (Some(l.source), l.text, l.parsed.front, l.parsed.body_offset, l.parsed.body_line),
+                    Ok(l) => {
+                        diags.extend(l.parsed.warnings);
+                        (Some(l.source), l.text, l.parsed.front, l.parsed.body_offset, l.parsed.body_line)
+                    }
                     Err(d) => {
                         diags.extend(d);
                         (Some((*f).clone()), String::new(), implicit_front(title_from_dir(dir)), 0, 1)
@@ -307,6 +310,11 @@ impl Library {
             .collect();
         lib.pages.reserve(loaded.len());
         for (sec, result) in loaded {
+            // A hidden draft's problems are reported too, as its errors are: it is being written.
+            let result = result.map(|mut l| {
+                diags.extend(std::mem::take(&mut l.parsed.warnings));
+                l
+            });
             match result {
                 Err(d) => diags.extend(d),
                 Ok(l) if l.parsed.front.draft && !drafts => {}
