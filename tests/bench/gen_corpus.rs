@@ -1,6 +1,8 @@
 //! Deterministic corpus generator for benchmarks: a Finnish handbook of N pages
-//! in sections of 50 (or as given), each page with full model-card front matter (author,
-//! funder, phase, dates, topics), 600–1,200 words of inflected Finnish,
+//! in sections of 50 (or as given), every fourth section of operating models, whose
+//! pages have full model-card front matter (author, funder, phase, place, dates,
+//! topics), the others of chapters (title, description, dates, topics: a
+//! chapter with a model card's field is warned about), 600–1,200 words of inflected Finnish,
 //! headings, lists, a table, sometimes a code block, and internal links.
 //!
 //! `cargo run --release --example gen_corpus -- PAGES OUT_DIR [PAGES_PER_SECTION=50]`
@@ -110,14 +112,29 @@ fn sentence(r: &mut Rng) -> String {
     s
 }
 
+/// Whether section `n` holds operating models (the others hold chapters).
+fn is_model_section(n: usize) -> bool {
+    n % 4 == 3
+}
+
 fn page(r: &mut Rng, i: usize, pages: usize, per_section: usize) -> String {
     let mut s = String::new();
     let (y, m, d) = (2020 + i % 5, 1 + i % 12, 1 + i % 28);
+    let model = is_model_section(i / per_section);
     let _ = writeln!(s, "---\ntitle: \"Sivu {i}: {}\"", sentence(r).trim_end_matches('.'));
     let _ = writeln!(s, "description: \"{}\"", sentence(r));
-    let _ = writeln!(s, "weight: {}\nauthor: {}\nfunder: {}\nphase: {}", i % per_section, r.pick(AUTHORS), r.pick(FUNDERS), r.pick(PHASES));
+    // Drawn for every page, so that the text that follows is the same either way.
+    let (author, funder, phase) = (r.pick(AUTHORS), r.pick(FUNDERS), r.pick(PHASES));
+    let _ = writeln!(s, "weight: {}", i % per_section);
+    if model {
+        let _ = writeln!(s, "author: {author}\nfunder: {funder}\nphase: {phase}");
+    }
     let _ = writeln!(s, "created: {y:04}-{m:02}-{d:02}\nupdated: {:04}-{m:02}-{d:02}", y + 1);
-    let _ = writeln!(s, "topics: [{}, {}]\nlocation: Pirkanmaa\nregion: Pirkanmaan hyvinvointialue\n---", r.pick(TOPICS), r.pick(TOPICS));
+    let _ = writeln!(s, "topics: [{}, {}]", r.pick(TOPICS), r.pick(TOPICS));
+    if model {
+        let _ = writeln!(s, "location: Pirkanmaa\nregion: Pirkanmaan hyvinvointialue");
+    }
+    s.push_str("---\n");
     let target_words = 600 + r.below(600);
     let mut words = 0;
     let mut h = 0;
@@ -181,7 +198,7 @@ fn main() {
         let dir = content.join(format!("osa-{:03}", i / per_section));
         if i % per_section == 0 {
             std::fs::create_dir_all(&dir).expect("create section");
-            let kind = if (i / per_section) % 4 == 3 { "model" } else { "chapter" };
+            let kind = if is_model_section(i / per_section) { "model" } else { "chapter" };
             std::fs::write(
                 dir.join("_index.md"),
                 format!("---\ntitle: Osa {}\nweight: {}\npage_kind: {kind}\n---\n", i / per_section, i / per_section),
