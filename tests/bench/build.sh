@@ -62,6 +62,7 @@ declare -A MB
 for n in $SIZES; do
   site="$WORK/site-$n"
   MB[$n]=$("$GEN" "$n" "$site" | sed -E 's/.*sivua, ([0-9.]+) MB.*/\1/')
+  clean_corpus "$BIN" "$site"
   rm -rf "$site/public" "$site"/.public.* "$WORK/hugo-$n/public" "$WORK/floor-out"
   [ -z "$HUGO" ] || hugo_site "$site" "$WORK/hugo-$n"
 done

@@ -21,6 +21,20 @@ measure() {
 
 settle() { sync; sleep "$SETTLE"; }
 
+# clean_corpus BIN SITE: fails unless `BIN check` passes SITE's content
+# without a single error or warning, so that the figures never include the
+# cost of reporting problems (an invalid corpus once hid 37,500 warnings).
+clean_corpus() {
+  local report
+  if ! report=$("$1" check --root "$2" 2>&1); then
+    echo "$report" | tail -5 >&2; echo "the corpus in $2 does not pass \`check\`" >&2; exit 1
+  fi
+  if echo "$report" | grep -qE '^content/.*: (virhe|varoitus): '; then
+    echo "$report" | grep -E '^content/.*: (virhe|varoitus): ' | head -3 >&2
+    echo "the corpus in $2 has problems (above): the benchmark measures a clean corpus" >&2; exit 1
+  fi
+}
+
 # nojournal DIR: true when DIR is on ext4 without a journal.
 nojournal() {
   [ "$(stat -f -c %T "$1")" = "ext2/ext3" ] || return 1

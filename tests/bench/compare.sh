@@ -36,6 +36,7 @@ cargo build --release --quiet --example gen_corpus --example floor
 
 site="$WORK/site-$PAGES"
 "$GEN" "$PAGES" "$site" >/dev/null
+for bin in "${BINS[@]}"; do clean_corpus "$bin" "$site"; done
 rm -rf "$site/public" "$site"/.public.* "$WORK/floor-out"
 quiet
 
