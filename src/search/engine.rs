@@ -28,7 +28,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{doc, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
-use super::analyze::{self, Dictionary};
+use super::analyze::{self, Counted, Dictionary, Tally};
 use super::expand;
 use super::input::{Input, PageMeta};
 use crate::markdown::TextSection;
@@ -109,42 +109,13 @@ pub enum Purpose {
     Export,
 }
 
-/// Sections indexed per batch: analysed in parallel (their term ids freed as
-/// they are counted), then counted (and handed to tantivy), so the counted
-/// fields of the whole site are never held at once.
+/// Sections indexed per batch: their compound parts counted in parallel, then
+/// all their fields added to the statistics (and handed to tantivy), so the
+/// compound parts of the whole site are never held at once.
 const BATCH: usize = 2048;
 
 /// The fields in [`BOOSTS`] order.
 const FIELDS: usize = BOOSTS.len();
-
-/// One field of one section: its terms with their frequencies, by term id
-/// (in order of first occurrence), and its length in tokens (tantivy's field norm).
-#[derive(Debug)]
-struct Counted {
-    terms: Vec<(u32, u32)>,
-    len: u32,
-}
-
-impl Counted {
-    /// Counts `ids` in `tally`, a zero per term (as many as there are terms),
-    /// which is all zeros again afterwards: no sorting, one pass.
-    fn of(ids: &[u32], tally: &mut [u32]) -> Counted {
-        let len = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-        // At most one entry per id: room for all at once, rather than growing (and copying) it.
-        let mut terms: Vec<(u32, u32)> = Vec::with_capacity(ids.len());
-        for &id in ids {
-            let n = &mut tally[id as usize];
-            if *n == 0 {
-                terms.push((id, 0));
-            }
-            *n += 1;
-        }
-        for (t, n) in &mut terms {
-            *n = std::mem::take(&mut tally[*t as usize]);
-        }
-        Counted { terms, len }
-    }
-}
 
 /// Ranges of term ids [`Occurrences::add`] fills in parallel.
 const TERM_RANGES: usize = 4;
@@ -239,12 +210,17 @@ impl Occurrences {
     }
 }
 
-/// A section's terms per field, counted (what BM25 needs) and, for
-/// [`Purpose::Queries`], as ids in text order (what tantivy indexes).
-struct Analysed {
-    /// The section's own fields: heading, body, compound parts.
-    ids: Option<[Vec<u32>; 3]>,
-    counted: [Counted; 3],
+/// The compound parts of the terms in `fields`, counted: each term's parts
+/// as often as the term occurs (`tally` is all zeros before and after).
+fn parts_of(fields: &[&Counted], parts: &[Vec<u32>], tally: &mut Tally) -> Counted {
+    for f in fields {
+        for &(t, n) in &f.terms {
+            for &p in &parts[t as usize] {
+                tally.count(p, n);
+            }
+        }
+    }
+    tally.take()
 }
 
 /// A tantivy index being written: the writer, the fields of [`BOOSTS`] and the section id.
@@ -274,14 +250,18 @@ impl TantivyWriter {
     }
 }
 
-/// The tokens of `ids`, space-separated: a field's text as tantivy indexes it.
-fn joined<'a>(ids: impl Iterator<Item = &'a u32>) -> String {
+/// A field's text as tantivy indexes it: the token of each term, as often as
+/// it occurs, space-separated. tantivy keeps counts, not positions
+/// (`WithFreqs`), so the order of the words does not change a score.
+fn joined(field: &Counted) -> String {
     let mut s = String::new();
-    for i in ids {
-        if !s.is_empty() {
-            s.push(' ');
+    for &(t, n) in &field.terms {
+        for _ in 0..n {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            push_token(&mut s, t);
         }
-        push_token(&mut s, *i);
     }
     s
 }
@@ -300,23 +280,22 @@ impl SearchIndex {
             .flat_map(|p| [p.meta.title.as_str(), p.meta_text.as_str()])
             .chain(sections.iter().flat_map(|(_, s)| [s.heading.as_str(), s.text.as_str()]))
             .collect();
-        let (dict, ids) = Dictionary::with_ids(&texts);
+        let (dict, counted) = Dictionary::with_counts(&texts);
         drop(texts);
-        let mut ids = ids.into_iter();
-        // `with_ids` gives one list per text: never a default.
-        let mut pair = || -> [Vec<u32>; 2] { [ids.next().unwrap_or_default(), ids.next().unwrap_or_default()] };
-        let page_ids: Vec<[Vec<u32>; 2]> = inputs.iter().map(|_| pair()).collect();
-        let mut section_ids: Vec<[Vec<u32>; 2]> = sections.iter().map(|_| pair()).collect();
+        let mut counted = counted.into_iter();
+        // `with_counts` counts every text: never a default.
+        let mut pair = || -> [Counted; 2] { [counted.next().unwrap_or_default(), counted.next().unwrap_or_default()] };
+        let page_pairs: Vec<[Counted; 2]> = inputs.iter().map(|_| pair()).collect();
+        let mut section_pairs: Vec<[Counted; 2]> = sections.iter().map(|_| pair()).collect();
         let parts = dict.parts();
+        let tally = || Tally::new(dict.terms.len());
         // Title, metadata and the title's compound parts are the page's, the
         // same for each of its sections.
-        let tally = || vec![0u32; dict.terms.len()];
-        let page_terms: Vec<([Vec<u32>; 3], [Counted; 3])> = page_ids
+        let page_terms: Vec<[Counted; 3]> = page_pairs
             .into_par_iter()
             .map_init(tally, |tally, [title, meta]| {
-                let title_parts: Vec<u32> = title.iter().flat_map(|t| &parts[*t as usize]).copied().collect();
-                let counted = [&title, &meta, &title_parts].map(|ids| Counted::of(ids, tally));
-                ([title, meta, title_parts], counted)
+                let title_parts = parts_of(&[&title], &parts, tally);
+                [title, meta, title_parts]
             })
             .collect();
 
@@ -326,39 +305,36 @@ impl SearchIndex {
         };
         let mut found = Occurrences::new(dict.terms.len(), sections.len());
         let mut docs = Vec::with_capacity(sections.len());
-        // Takes each section's term ids: they are freed batch by batch.
-        let analyse = |batch: &mut [[Vec<u32>; 2]]| -> Vec<Analysed> {
+        // A section's fields: heading, body and their compound parts.
+        let analyse = |batch: &mut [[Counted; 2]]| -> Vec<[Counted; 3]> {
             batch
                 .par_iter_mut()
-                .map_init(tally, |tally, ids| {
-                    let [heading, body] = std::mem::take(ids);
-                    let compound: Vec<u32> = heading.iter().chain(&body).flat_map(|t| &parts[*t as usize]).copied().collect();
-                    let ids = [heading, body, compound];
-                    let counted = [&ids[0], &ids[1], &ids[2]].map(|ids| Counted::of(ids, tally));
-                    Analysed { ids: (purpose == Purpose::Queries).then_some(ids), counted }
+                .map_init(tally, |tally, pair| {
+                    let [heading, body] = std::mem::take(pair);
+                    let compound = parts_of(&[&heading, &body], &parts, tally);
+                    [heading, body, compound]
                 })
                 .collect()
         };
         // A batch is counted while the next one is analysed.
-        let count = |found: &mut Occurrences, batch: &Sections, analysed: Vec<Analysed>| {
+        let count = |found: &mut Occurrences, batch: &Sections, analysed: &[[Counted; 3]]| {
             let fields: Vec<[&Counted; FIELDS]> = batch
                 .iter()
-                .zip(&analysed)
-                .map(|((page, _), a)| {
-                    let [title, meta, title_parts] = &page_terms[*page].1;
-                    let [heading, body, compound] = &a.counted;
+                .zip(analysed)
+                .map(|((page, _), [heading, body, compound])| {
+                    let [title, meta, title_parts] = &page_terms[*page];
                     [title, heading, meta, body, compound, title_parts]
                 })
                 .collect();
             found.add(&fields);
         };
-        let mut counting: Option<(&Sections, Vec<Analysed>)> = None;
-        for (b, (batch, batch_ids)) in sections.chunks(BATCH).zip(section_ids.chunks_mut(BATCH)).enumerate() {
+        let mut counting: Option<(&Sections, Vec<[Counted; 3]>)> = None;
+        for (b, (batch, batch_pairs)) in sections.chunks(BATCH).zip(section_pairs.chunks_mut(BATCH)).enumerate() {
             let (analysed, ()) = rayon::join(
-                || analyse(batch_ids),
+                || analyse(batch_pairs),
                 || {
                     if let Some((batch, analysed)) = counting.take() {
-                        count(&mut found, batch, analysed);
+                        count(&mut found, batch, &analysed);
                     }
                 },
             );
@@ -367,16 +343,15 @@ impl SearchIndex {
                     .par_iter()
                     .zip(&analysed)
                     .enumerate()
-                    // Every section has its ids when there is a tantivy index (`Purpose::Queries`).
-                    .filter_map(|(i, ((page, _), a))| Some((i, &page_terms[*page].0, a.ids.as_ref()?)))
-                    .map(|(i, [title, meta, title_parts], [heading, body, compound])| {
+                    .map(|(i, ((page, _), [heading, body, compound]))| {
+                        let [title, meta, title_parts] = &page_terms[*page];
                         doc!(
-                            fields[0].0 => joined(title.iter()),
-                            fields[1].0 => joined(heading.iter()),
-                            fields[2].0 => joined(meta.iter()),
-                            fields[3].0 => joined(body.iter()),
-                            fields[4].0 => joined(compound.iter()),
-                            fields[5].0 => joined(title_parts.iter()),
+                            fields[0].0 => joined(title),
+                            fields[1].0 => joined(heading),
+                            fields[2].0 => joined(meta),
+                            fields[3].0 => joined(body),
+                            fields[4].0 => joined(compound),
+                            fields[5].0 => joined(title_parts),
                             *id => (b * BATCH + i) as u64,
                         )
                     })
@@ -394,7 +369,7 @@ impl SearchIndex {
             counting = Some((batch, analysed));
         }
         if let Some((batch, analysed)) = counting.take() {
-            count(&mut found, batch, analysed);
+            count(&mut found, batch, &analysed);
         }
         let tantivy = match tantivy {
             Some(TantivyWriter { mut writer, fields, .. }) => {
