@@ -247,9 +247,12 @@ impl<'a> Lines<'a> {
         if offset < self.at {
             *self = Lines::new(self.text);
         }
-        for (i, _) in self.text[self.at..offset].match_indices('\n') {
-            self.line += 1;
-            self.line_start = self.at + i + 1;
+        // Counted over the bytes rather than found one by one: lines are
+        // short, and a count of equal bytes runs many bytes at a time.
+        let passed = &self.text.as_bytes()[self.at..offset];
+        if let Some(last) = passed.iter().rposition(|&b| b == b'\n') {
+            self.line += passed.iter().filter(|&&b| b == b'\n').count();
+            self.line_start = self.at + last + 1;
         }
         self.at = offset;
         (self.line, self.text[self.line_start..offset].chars().count() + 1)

@@ -150,11 +150,21 @@ impl Renderer {
     /// Renders `template`; `for_path` names the page in messages. An error is
     /// reported at the failing expression's line where it can be found.
     pub fn render(&self, template: &str, ctx: &Context, for_path: &str) -> Result<String, Diagnostic> {
-        self.tera.render(template, ctx).map_err(|e| {
-            let at = errors::locate(&e, template, |name| self.sources.get(name).map(String::as_str));
-            let what = format!("sivun {for_path} piirtäminen sivupohjalla `{template}` epäonnistui");
-            diagnostic(&self.origins, &self.sources, at, &what)
-        })
+        self.tera.render(template, ctx).map_err(|e| self.error(&e, template, for_path))
+    }
+
+    /// As [`Renderer::render`], appending the bytes to `out`: for files
+    /// written as they are, with no check that the text is UTF-8 (Tera only
+    /// writes strings) and no growing buffer of Tera's own.
+    pub fn render_to(&self, template: &str, ctx: &Context, for_path: &str, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+        self.tera.render_to(template, ctx, out).map_err(|e| self.error(&e, template, for_path))
+    }
+
+    /// The diagnostic of a failed rendering.
+    fn error(&self, e: &tera::Error, template: &str, for_path: &str) -> Diagnostic {
+        let at = errors::locate(e, template, |name| self.sources.get(name).map(String::as_str));
+        let what = format!("sivun {for_path} piirtäminen sivupohjalla `{template}` epäonnistui");
+        diagnostic(&self.origins, &self.sources, at, &what)
     }
 
     pub fn has_template(&self, name: &str) -> bool {
