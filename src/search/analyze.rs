@@ -261,7 +261,7 @@ impl<'a> Dictionary<'a> {
     /// The dictionary of all `texts` and, for each text in order, its terms
     /// counted: every word of every text is cut out and hashed once.
     pub fn with_counts(texts: &[&'a str]) -> (Dictionary<'a>, Vec<Counted>) {
-        let tasks: Vec<(Vec<&'a str>, Vec<Counted>)> = texts
+        let mut tasks: Vec<(Vec<&'a str>, Vec<Counted>)> = texts
             .par_chunks(TEXTS_PER_TASK)
             .map(|chunk| {
                 let mut numbers: FxHashMap<&'a str, u32> = FxHashMap::default();
@@ -289,7 +289,6 @@ impl<'a> Dictionary<'a> {
         // term (`Äiti`, `äiti`), so each text is counted again, by term, in
         // place (it has no more terms than it had words).
         let terms = dict.terms.len();
-        let mut tasks = tasks;
         tasks.par_iter_mut().for_each_init(
             || Tally::new(terms),
             |tally, (words, counted)| {
