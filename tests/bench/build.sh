@@ -30,7 +30,8 @@
 # for the floor and the build alike, and the figures measured that rather
 # than the tools. So on such a filesystem nothing is deleted between runs:
 # each output is moved into $WORK/trash, deleted at the end (about 0.7 GB per
-# run at 10,000 pages: 5 runs of both sizes need about 8 GB free), and the
+# run at 10,000 pages: 5 runs of both sizes need about 9 GB free, which the
+# script checks before the first run), and the
 # first run waits QUIET seconds (default 360) after the corpus is generated
 # and old outputs are cleared; do not delete large folders there while the
 # script runs. Elsewhere (tmpfs, journalled filesystems) outputs are deleted
@@ -66,6 +67,8 @@ for n in $SIZES; do
   rm -rf "$site/public" "$site"/.public.* "$WORK/hugo-$n/public" "$WORK/floor-out"
   [ -z "$HUGO" ] || hugo_site "$site" "$WORK/hugo-$n"
 done
+# Per size and run: the floor, a build, a rebuild and Hugo's; and two untimed builds.
+room_for $((4 * RUNS + 2)) $(for n in $SIZES; do echo "$WORK/site-$n"; done)
 quiet
 
 printf '| pages | Markdown | handbook build (median s) | peak MB | floor (median s) | ratio to floor | rebuild over the output (median s) |\n|---|---|---|---|---|---|---|\n' > "$WORK/table.md"

@@ -1,7 +1,8 @@
 # Shared by the build benchmarks: sourced by build.sh and compare.sh from the
 # repository's root, after they set WORK (the folder for sites and outputs)
 # and SETTLE and built the examples. Sets GEN and FLOOR, the corpus generator
-# and the floor, and an empty $WORK/trash, removed on exit (see `discard`).
+# and the floor, and an empty $WORK/trash, removed on exit (see `discard`)
+# with $WORK itself when the script made it.
 
 GEN=$PWD/target/release/examples/gen_corpus
 FLOOR=$PWD/target/release/examples/floor
@@ -56,6 +57,24 @@ discard() {
   done
 }
 
+# room_for OUTPUTS SITE...: on ext4 without a journal, where every output
+# stays in $WORK/trash until the end, fails before the first run unless the
+# disk has room for OUTPUTS outputs of each SITE, taken as 3 times the size of
+# its content (10,000 pages: 129 MB of Markdown, a build's output about 350 MB
+# and the floor's about 150 MB). A disk that fills up during the runs slows
+# the kernel's work in every run, and the figures measure that.
+room_for() {
+  [ -n "$NOJOURNAL" ] || return 0
+  local outputs=$1 need=0 free s
+  shift
+  for s in "$@"; do need=$((need + outputs * 3 * $(du -sk --apparent-size "$s/content" | cut -f1))); done
+  free=$(df -Pk "$WORK" | awk 'NR == 2 {print $4}')
+  if [ "$free" -lt "$need" ]; then
+    echo "$WORK has $((free / 1024 / 1024)) GiB free; the runs keep about $((need / 1024 / 1024)) GiB of outputs until the end (see build.sh's header): free some space, use fewer runs, or set BENCH_DIR to a tmpfs" >&2
+    exit 1
+  fi
+}
+
 # quiet: on ext4 without a journal, waits QUIET seconds (default 360) so that
 # no inode deleted before the first run is still "recently deleted" (see build.sh's header).
 quiet() {
@@ -66,6 +85,8 @@ quiet() {
   sleep "$QUIET"
 }
 
-trap 'rm -rf "$WORK/trash"' EXIT
+# On exit, also after a failure: the trash, and the whole folder when the
+# script made it (without BENCH_DIR).
+trap 'if [ -n "${BENCH_DIR:-}" ]; then rm -rf "$WORK/trash"; else rm -rf "$WORK"; fi' EXIT
 rm -rf "$WORK/trash"
 mkdir -p "$WORK/trash"

@@ -38,6 +38,7 @@ site="$WORK/site-$PAGES"
 "$GEN" "$PAGES" "$site" >/dev/null
 for bin in "${BINS[@]}"; do clean_corpus "$bin" "$site"; done
 rm -rf "$site/public" "$site"/.public.* "$WORK/floor-out"
+room_for $((RUNS * (1 + ${#BINS[@]}))) "$site"
 quiet
 
 : > "$WORK/floor.txt"
