@@ -400,7 +400,7 @@ fn check_external_reports_dead_and_slow_links_against_a_local_server() {
     let run = run.expect_errors(&[
         &format!("content/a.md:6:1: virhe: ulkoinen linkki `{base}/puuttuu` ei toimi: palvelin vastasi HTTP 404"),
         &format!("content/a.md:6:{slow_col}: virhe: ulkoinen linkki `{base}/hidas` ei toimi: palvelin ei vastannut ajoissa"),
-        &format!("content/mallit/m.md:4:1: virhe: ulkoinen linkki `{base}/poistettu` ei toimi: palvelin vastasi HTTP 404"),
+        &format!("content/mallit/m.md:5:10: virhe: ulkoinen linkki `{base}/poistettu` ei toimi: palvelin vastasi HTTP 404"),
     ]);
     assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
 }

@@ -192,11 +192,13 @@ fn script_urls_are_refused_everywhere() {
     assert_eq!(run.stderr.matches(": virhe: ").count(), 3, "{}", run.stderr);
     SiteTest::new()
         .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
-        .file("content/mallit/m.md", "---\ntitle: M\nlinks:\n  - title: x\n    url: javascript:alert(3)\nmeetings:\n  - date: 2024-01-01\n    title: T\n    memo: vbscript:msgbox(4)\n---\n")
+        .file("content/mallit/m.md", "---\ntitle: M\nlinks:\n  - title: x\n    url: javascript:alert(3)\nmeetings:\n  - date: 2024-01-01\n    title: T\n    memo: vbscript:msgbox(4)\ncover:\n  image: javascript:alert(5)\n  alt: Kuva\n---\n")
         .check()
+        // Each at its value, not at the list item or key that holds it.
         .expect_errors(&[
-            "content/mallit/m.md:4:3: virhe: osoite `javascript:alert(3)` ei ole sallittu",
-            "content/mallit/m.md:7:3: virhe: osoite `vbscript:msgbox(4)` ei ole sallittu",
+            "content/mallit/m.md:5:10: virhe: osoite `javascript:alert(3)` ei ole sallittu",
+            "content/mallit/m.md:9:11: virhe: osoite `vbscript:msgbox(4)` ei ole sallittu",
+            "content/mallit/m.md:11:10: virhe: osoite `javascript:alert(5)` ei ole sallittu",
         ]);
 }
 

@@ -121,9 +121,8 @@ pub enum LinkTarget {
 pub struct Link {
     pub title: String,
     pub target: LinkTarget,
-    /// 1-based line of the list item (`- title: …`).
-    pub line: usize,
-    /// 1-based line and column of the `url:` or `file:` value.
+    /// 1-based line and column of the `url:` or `file:` value (where its
+    /// problems are reported: an unsafe or dead URL, a missing file).
     pub value_line: usize,
     pub value_col: usize,
 }
@@ -291,7 +290,6 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
     let mut links = Vec::new();
     for (i, l) in raw.links.unwrap_or_default().into_iter().enumerate() {
         let path = [k("links"), Seg::Index(i)];
-        let line = ctx.split.yaml_line + yaml::locate(ctx.split.yaml, &path).0;
         let (value_line, value_col) = value_at(ctx, &[k("links"), Seg::Index(i), k(if l.url.is_some() { "url" } else { "file" })]);
         let target = match (l.url, l.file) {
             (Some(u), None) => LinkTarget::Url(u),
@@ -313,19 +311,19 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
         };
         let (LinkTarget::Url(u) | LinkTarget::File(u)) = &target;
         if crate::markdown::links::is_dangerous(u) {
-            diags.push(unsafe_url(ctx, &path, u));
+            diags.push(unsafe_url(ctx, (value_line, value_col), u));
             continue;
         }
-        links.push(Link { title: l.title, target, line, value_line, value_col });
+        links.push(Link { title: l.title, target, value_line, value_col });
     }
     let meetings: Vec<RawMeeting> = raw.meetings.unwrap_or_default();
     for (i, m) in meetings.iter().enumerate() {
         if let Some(memo) = m.memo.as_deref().filter(|u| crate::markdown::links::is_dangerous(u)) {
-            diags.push(unsafe_url(ctx, &[k("meetings"), Seg::Index(i)], memo));
+            diags.push(unsafe_url(ctx, value_at(ctx, &[k("meetings"), Seg::Index(i), k("memo")]), memo));
         }
     }
     if let Some(c) = cover.as_ref().filter(|c| crate::markdown::links::is_dangerous(&c.image)) {
-        diags.push(unsafe_url(ctx, &[k("cover"), k("image")], &c.image));
+        diags.push(unsafe_url(ctx, (c.line, c.col), &c.image));
     }
     if raw.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
         let (line, col) = ctx.at(&[k("title")]);
@@ -374,12 +372,12 @@ fn into_domain(raw: RawFrontMatter, ctx: &Ctx, diags: &mut Diagnostics) -> Front
     }
 }
 
-fn unsafe_url(ctx: &Ctx, path: &[Seg], url: &str) -> Diagnostic {
-    let (l, col) = yaml::locate(ctx.split.yaml, path);
+/// A script URL at (`line`, `col`): where its value starts (see [`value_at`]).
+fn unsafe_url(ctx: &Ctx, (line, col): (usize, usize), url: &str) -> Diagnostic {
     Diagnostic::error(
         ctx.path,
-        ctx.split.yaml_line + l,
-        col + 1,
+        line,
+        col,
         format!("osoite `{}` ei ole sallittu: se voisi ajaa koodia lukijan selaimessa", url.chars().take(40).collect::<String>()),
     )
     .with_help("käytä verkko-osoitetta (https://…) tai tiedostoa tämän tiedoston kansiosta")

@@ -157,7 +157,7 @@ impl Site {
         for p in &self.lib.pages {
             let m = &p.front.model;
             let urls = m.links.iter().filter_map(|l| match &l.target {
-                LinkTarget::Url(u) => Some((u.as_str(), l.line, 1)),
+                LinkTarget::Url(u) => Some((u.as_str(), l.value_line, l.value_col)),
                 LinkTarget::File(_) => None,
             });
             let memos = m.meetings.iter().filter_map(|x| Some((x.memo.as_deref()?, x.memo_line, x.memo_col)));
