@@ -170,6 +170,43 @@ impl Diagnostics {
         self.items
     }
 
+    /// The text to print, sorted as [`Diagnostics::sorted`]. Errors are all
+    /// shown; of warnings with the same message and help (one mistake made
+    /// on many pages, such as a model card's field in every chapter), the
+    /// first `repeats` are shown in full and the rest are counted on one line
+    /// after them all, so that the problems that differ are not lost in a
+    /// screenful of the same one. `None` shows every warning.
+    pub fn render_all(self, repeats: Option<usize>) -> String {
+        type Key = (String, Option<String>);
+        let mut seen: std::collections::HashMap<Key, usize> = Default::default();
+        // Groups with warnings left out, in the order of their first warning.
+        let mut over: Vec<Key> = Vec::new();
+        let mut out = String::new();
+        for d in self.sorted() {
+            if let (Severity::Warning, Some(limit)) = (d.severity, repeats) {
+                let key = (d.message.clone(), d.help.clone());
+                let count = seen.entry(key.clone()).or_default();
+                *count += 1;
+                if *count > limit {
+                    if *count == limit + 1 {
+                        over.push(key);
+                    }
+                    continue;
+                }
+            }
+            let _ = write!(out, "{}\n\n", d.render());
+        }
+        for key in over {
+            let n = seen[&key] - repeats.unwrap_or(0);
+            let _ = write!(
+                out,
+                "varoitus: sama varoitus vielä {n} muussa kohdassa: {}\n  = help: näytä kaikki valitsimella `--all-warnings`\n\n",
+                key.0
+            );
+        }
+        out
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
@@ -365,6 +402,28 @@ mod tests {
         assert!(shown.starts_with("1 | …") && !shown.ends_with('…'), "{r}");
         let at = r.lines().last().unwrap().chars().count() - 1;
         assert_eq!(shown.chars().nth(at), Some('9'), "{r}");
+    }
+
+    #[test]
+    fn repeated_warnings_are_counted_and_errors_never_are() {
+        let mut diags = Diagnostics::new();
+        for i in 0..4 {
+            diags.push(Diagnostic::warning(format!("content/w{i}.md"), 1, 1, "sama").with_help("ohje"));
+            diags.push(Diagnostic::error(format!("content/e{i}.md"), 1, 1, "virheellinen"));
+        }
+        diags.push(Diagnostic::warning("content/w9.md", 1, 1, "sama").with_help("toinen ohje"));
+        let text = diags.clone().render_all(Some(2));
+        assert_eq!(text.matches(": virhe: virheellinen").count(), 4, "{text}");
+        // Same message, other help: a group of its own, shown.
+        assert_eq!(text.matches(": varoitus: sama").count(), 3, "{text}");
+        assert!(text.contains("content/w1.md") && !text.contains("content/w2.md"), "{text}");
+        assert!(
+            text.ends_with(
+                "varoitus: sama varoitus vielä 2 muussa kohdassa: sama\n  = help: näytä kaikki valitsimella `--all-warnings`\n\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(diags.render_all(None).matches(": varoitus: sama").count(), 5);
     }
 
     #[test]

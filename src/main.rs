@@ -34,6 +34,9 @@ enum Command {
         /// Korvaa asetusten base_url-osoitteen (esim. esikatselussa).
         #[arg(long)]
         base_url: Option<String>,
+        /// Näyttää kaikki varoitukset (oletuksena samaa varoitusta näytetään 10 ja loput lasketaan).
+        #[arg(long)]
+        all_warnings: bool,
     },
     /// Tarkistaa sisällön kuten build, mutta ei kirjoita mitään.
     Check {
@@ -52,6 +55,9 @@ enum Command {
         /// Yhtä aikaa tarkistettavien linkkien enimmäismäärä.
         #[arg(long, default_value_t = 8, requires = "external")]
         parallel: usize,
+        /// Näyttää kaikki varoitukset (oletuksena samaa varoitusta näytetään 10 ja loput lasketaan).
+        #[arg(long)]
+        all_warnings: bool,
     },
     /// Hakee sivuja samasta hakemistosta, jota sivuston haku käyttää.
     Search {
@@ -108,10 +114,12 @@ enum NewKind {
     Chapter,
 }
 
-fn print_all(diags: Diagnostics) {
-    for d in diags.sorted() {
-        eprintln!("{}\n", d.render());
-    }
+/// Warnings with one message shown in full before the rest are counted
+/// (`Diagnostics::render_all`); `--all-warnings` shows them all.
+const REPEATED_WARNINGS: usize = 10;
+
+fn print_all(diags: Diagnostics, all_warnings: bool) {
+    eprint!("{}", diags.render_all((!all_warnings).then_some(REPEATED_WARNINGS)));
 }
 
 /// Step timings, when `HANDBOOK_TIMINGS` is set (for benchmarks and profiling).
@@ -133,9 +141,9 @@ fn print_phases(phases: &[handbook::site::Phase]) {
     }
 }
 
-fn fail(diags: Diagnostics) -> ExitCode {
+fn fail(diags: Diagnostics, all_warnings: bool) -> ExitCode {
     let (e, w) = (diags.error_count(), diags.warning_count());
-    print_all(diags);
+    print_all(diags, all_warnings);
     eprintln!("keskeytyi: {e} virhettä, {w} varoitusta – mitään ei kirjoitettu");
     ExitCode::from(1)
 }
@@ -183,7 +191,7 @@ fn print_serve_event(event: Event) {
         }
         Event::Built(r) => {
             let w = r.warnings.warning_count();
-            print_all(r.warnings.clone());
+            print_all(r.warnings.clone(), false);
             let ms = r.elapsed.as_secs_f64() * 1000.0;
             let what = match &r.rebuilt {
                 Rebuilt::All(n) => format!("koko sivusto ({n} sivua)"),
@@ -210,7 +218,7 @@ fn print_serve_event(event: Event) {
         }
         Event::Failed(d) => {
             let e = d.error_count();
-            print_all(d.clone());
+            print_all(d.clone(), false);
             eprintln!("rakentaminen epäonnistui: {e} virhettä – selaimessa näkyy edellinen onnistunut versio ja virheilmoitus");
         }
         Event::WatchProblem(msg) => eprintln!("varoitus: {msg}"),
@@ -226,7 +234,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out, drafts, base_url } => {
+        Command::Build { root, out, drafts, base_url, all_warnings } => {
             if let Some(why) = base_url.as_deref().and_then(handbook::config::base_url_problem) {
                 let shown = handbook::content::yaml::shown_value(base_url.as_deref().unwrap_or_default());
                 return usage_error(
@@ -239,7 +247,7 @@ fn main() -> ExitCode {
             match site::build(&Options { root, drafts, base_url, preview }, &out) {
                 Ok(r) => {
                     let w = r.warnings.warning_count();
-                    print_all(r.warnings);
+                    print_all(r.warnings, all_warnings);
                     print_phases(&r.phases);
                     eprintln!(
                         "valmis: {} sivua, {} tiedostoa kansioon {} ({:.2} s, {w} varoitusta)",
@@ -250,10 +258,10 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(d) => fail(d),
+                Err(d) => fail(d, all_warnings),
             }
         }
-        Command::Check { root, drafts, external: true, timeout, parallel } => {
+        Command::Check { root, drafts, external: true, timeout, parallel, all_warnings } => {
             let limits = handbook::external::Limits { parallel, timeout: std::time::Duration::from_secs(timeout) };
             let with_drafts = site::check_external(&Options { drafts: true, ..Options::new(root.clone()) }, limits);
             let checked = match with_drafts {
@@ -263,23 +271,23 @@ fn main() -> ExitCode {
             match checked {
                 Ok((r, urls)) => {
                     let w = r.warnings.warning_count();
-                    print_all(r.warnings);
+                    print_all(r.warnings, all_warnings);
                     eprintln!("kunnossa: {} sivua ja {urls} ulkoista linkkiä tarkistettu ({w} varoitusta)", r.pages);
                     ExitCode::SUCCESS
                 }
-                Err(d) => fail(d),
+                Err(d) => fail(d, all_warnings),
             }
         }
-        Command::Check { root, drafts, .. } => {
+        Command::Check { root, drafts, all_warnings, .. } => {
             match merge_checks(site::check(&Options { drafts: true, ..Options::new(root.clone()) }), drafts, &root) {
                 Ok(r) => {
                     let w = r.warnings.warning_count();
-                    print_all(r.warnings);
+                    print_all(r.warnings, all_warnings);
                     print_phases(&r.phases);
                     eprintln!("kunnossa: {} sivua tarkistettu ({:.2} s, {w} varoitusta)", r.pages, r.seconds);
                     ExitCode::SUCCESS
                 }
-                Err(d) => fail(d),
+                Err(d) => fail(d, all_warnings),
             }
         }
         Command::Search { query, root, json, limit, drafts } => {
@@ -296,7 +304,7 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(d) => fail(d),
+                Err(d) => fail(d, false),
             }
         }
         Command::Serve { root, port, bind, drafts, open } => {
@@ -320,7 +328,7 @@ fn main() -> ExitCode {
                     eprintln!("luotu: {} – täydennä alkutiedot ja tarkista komennolla `handbook check`", path.display());
                     ExitCode::SUCCESS
                 }
-                Err(d) => fail(Diagnostics::from(d as Diagnostic)),
+                Err(d) => fail(Diagnostics::from(d as Diagnostic), false),
             }
         }
     }

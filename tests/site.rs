@@ -65,6 +65,38 @@ fn a_field_that_would_not_be_shown_is_warned_about() {
 }
 
 #[test]
+fn a_warning_repeated_on_many_pages_is_shown_ten_times_and_counted() {
+    // One mistake copied to 13 chapters, and one other warning: the other
+    // is not lost among the repeats, and every repeat still counts.
+    let mut site = SiteTest::new().file("content/z.md", "---\ntitle: Z\nauthor: Aino\n---\n");
+    for i in 0..13 {
+        site = site.file(&format!("content/s{i:02}.md"), &format!("---\ntitle: S{i}\nfunder: STM\n---\n"));
+    }
+    let funder = ": varoitus: kenttä `funder` kuuluu toimintamallikortteihin";
+    for run in [site.check().expect_ok(), site.build().expect_ok()] {
+        assert_eq!(run.stderr.matches(funder).count(), 10, "{}", run.stderr);
+        // Sorted by path: s00–s09 in full, s10–s12 counted.
+        assert!(run.stderr.contains("content/s09.md:3:1: varoitus: kenttä `funder`"), "{}", run.stderr);
+        assert!(!run.stderr.contains("content/s10.md"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "varoitus: sama varoitus vielä 3 muussa kohdassa: kenttä `funder` kuuluu toimintamallikortteihin, eikä sitä näytetä luvussa\n  = help: näytä kaikki valitsimella `--all-warnings`"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("content/z.md:3:1: varoitus: kenttä `author`"), "{}", run.stderr);
+        // 13 + 1, and the test site's missing accessibility statement.
+        assert!(run.stderr.contains(", 15 varoitusta)"), "{}", run.stderr);
+    }
+    for args in [["check", "--all-warnings"], ["build", "--all-warnings"]] {
+        let run = site.run(&args).expect_ok();
+        assert_eq!(run.stderr.matches(funder).count(), 13, "{}", run.stderr);
+        assert!(!run.stderr.contains("sama varoitus vielä"), "{}", run.stderr);
+    }
+}
+
+#[test]
 fn wrong_type_missing_title_and_unknown_nested_key() {
     let site = SiteTest::new()
         .file("content/a.md", "---\ntitle: A\nweight: kymmenen\ntopics: Perhekeskus\ndraft: ehkä\n---\n")
