@@ -4,7 +4,9 @@
 #   - the floor: Markdown rendering + writing one folder per page (no templates),
 #   - `handbook build` into a fresh output folder (search index included),
 # and reports median wall time, peak memory, the ratio to the floor measured
-# in the same run, and how time grows from the smallest to the largest size.
+# in the same run (of the two medians, and "paired": the median of each
+# round's own ratio, which the machine's drift between rounds does not move),
+# and how time grows from the smallest to the largest size.
 # Then, for each size, RUNS rebuilds back to back over the existing output,
 # as an editor rebuilds (after two untimed builds: the second leaves the
 # output it replaces as .public.previous, which each timed one overwrites).
@@ -71,7 +73,7 @@ done
 room_for $((4 * RUNS + 2)) $(for n in $SIZES; do echo "$WORK/site-$n"; done)
 quiet
 
-printf '| pages | Markdown | handbook build (median s) | peak MB | floor (median s) | ratio to floor | rebuild over the output (median s) |\n|---|---|---|---|---|---|---|\n' > "$WORK/table.md"
+printf '| pages | Markdown | handbook build (median s) | peak MB | floor (median s) | ratio to floor | paired | rebuild over the output (median s) |\n|---|---|---|---|---|---|---|---|\n' > "$WORK/table.md"
 : > "$WORK/hugo.md"
 first_n=""; first_t=""
 for n in $SIZES; do : > "$WORK/hb-$n.txt"; : > "$WORK/fl-$n.txt"; : > "$WORK/hugo-$n.txt"; done
@@ -110,7 +112,9 @@ for n in $SIZES; do
   mem=$(cut -d' ' -f2 "$WORK/hb-$n.txt" | median)
   fl=$(cut -d' ' -f1 "$WORK/fl-$n.txt" | median)
   ratio=$(awk -v a="$hb" -v b="$fl" 'BEGIN {printf "%.1f", a / b}')
-  printf '| %s | %s MB | %s | %.0f | %s | %s | %s |\n' "$n" "${MB[$n]}" "$hb" "$(awk -v m="$mem" 'BEGIN {print m / 1024}')" "$fl" "$ratio" \
+  # The median of each round's own ratio (see `paired` in common.sh).
+  pr=$(paired "$WORK/fl-$n.txt" "$WORK/hb-$n.txt" | awk '{printf "%.1f", $1}')
+  printf '| %s | %s MB | %s | %.0f | %s | %s | %s | %s |\n' "$n" "${MB[$n]}" "$hb" "$(awk -v m="$mem" 'BEGIN {print m / 1024}')" "$fl" "$ratio" "$pr" \
     "$(cut -d' ' -f1 "$WORK/re-$n.txt" | median)" >> "$WORK/table.md"
   if [ -z "$first_n" ]; then first_n=$n; first_t=$hb; first_f=$fl; fi
   last_n=$n; last_t=$hb; last_f=$fl

@@ -10,6 +10,12 @@ FLOOR=$PWD/target/release/examples/floor
 # median of numbers on stdin
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
+# paired A B: the median over rounds of B's wall time divided by A's, line
+# by line (both files hold one `measure` line per round, rounds in order).
+# The machine's speed drifts by up to 2x within minutes here; a ratio taken
+# within each round cancels the drift that a ratio of two medians keeps.
+paired() { paste -d' ' "$1" "$2" | awk '{print $5 / $1}' | median; }
+
 # measure CMD...: prints "seconds kilobytes user system" of one run: wall time
 # to the millisecond from bash's clock (`time -f %e` rounds to 10 ms, too
 # coarse for the floor at 1,000 pages), peak memory and CPU seconds from /usr/bin/time.

@@ -4,9 +4,12 @@
 # turn, each building into a fresh output folder. The machine's speed drifts
 # by ±20 % over minutes here, and even the floor moved by a quarter between
 # sessions, so a change is judged by binaries that take turns in the same
-# rounds, not by figures from different runs. Reports each binary's median
-# wall time (and range), CPU time (user + system), peak memory, its ratio to
-# the floor and its change from the first binary.
+# rounds, not by figures from different runs; the binaries take turns going
+# first (round r starts with binary r mod n), so that a slower first or last
+# place weighs on each alike. Reports each binary's median wall time (and
+# range), CPU time (user + system), peak memory, its ratio to the floor and
+# its change from the first binary, both as a ratio of medians and paired:
+# the median of the ratios within each round (see `paired` in common.sh).
 #
 # Usage: tests/bench/compare.sh RUNS PAGES BIN [BIN...]
 #   e.g. git worktree add /tmp/hb-old HEAD~1 && (cd /tmp/hb-old && cargo build --release)
@@ -43,11 +46,12 @@ quiet
 
 : > "$WORK/floor.txt"
 for i in "${!BINS[@]}"; do : > "$WORK/bin-$i.txt"; done
-for _ in $(seq "$RUNS"); do
+for r in $(seq 0 $((RUNS - 1))); do
   settle
   measure "$FLOOR" "$site" "$WORK/floor-out" >> "$WORK/floor.txt"
   discard "$WORK/floor-out"
-  for i in "${!BINS[@]}"; do
+  for k in "${!BINS[@]}"; do
+    i=$(((k + r) % ${#BINS[@]}))
     settle
     (cd "$site" && measure "${BINS[$i]}" build) >> "$WORK/bin-$i.txt"
     discard "$site/public"
@@ -56,7 +60,7 @@ done
 
 floor=$(cut -d' ' -f1 "$WORK/floor.txt" | median)
 printf '%s pages, %s rounds; floor (median) %s s\n\n' "$PAGES" "$RUNS" "$floor"
-printf '| binary | wall (median) | range | CPU (median) | peak MB | ratio to floor | change |\n|---|---|---|---|---|---|---|\n'
+printf '| binary | wall (median) | range | CPU (median) | peak MB | ratio to floor | paired | change | paired |\n|---|---|---|---|---|---|---|---|---|\n'
 first=""
 for i in "${!BINS[@]}"; do
   f="$WORK/bin-$i.txt"
@@ -65,8 +69,10 @@ for i in "${!BINS[@]}"; do
   cpu=$(awk '{printf "%.2f\n", $3 + $4}' "$f" | median)
   mem=$(cut -d' ' -f2 "$f" | median | awk '{printf "%.0f", $1 / 1024}')
   [ -n "$first" ] || first=$wall
-  awk -v b="${BINS[$i]}" -v w="$wall" -v r="$range" -v c="$cpu" -v m="$mem" -v fl="$floor" -v f0="$first" \
-    'BEGIN {printf "| %s | %s s | %s s | %s s | %s | %.1f | %+.1f %% |\n", b, w, r, c, m, w / fl, 100 * (w / f0 - 1)}'
+  pf=$(paired "$WORK/floor.txt" "$f")
+  p0=$(paired "$WORK/bin-0.txt" "$f")
+  awk -v b="${BINS[$i]}" -v w="$wall" -v r="$range" -v c="$cpu" -v m="$mem" -v fl="$floor" -v f0="$first" -v pf="$pf" -v p0="$p0" \
+    'BEGIN {printf "| %s | %s s | %s s | %s s | %s | %.1f | %.1f | %+.1f %% | %+.1f %% |\n", b, w, r, c, m, w / fl, pf, 100 * (w / f0 - 1), 100 * (p0 - 1)}'
 done
 rm -rf "$WORK/trash"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"
