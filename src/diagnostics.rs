@@ -177,15 +177,15 @@ impl Diagnostics {
     /// after them all, so that the problems that differ are not lost in a
     /// screenful of the same one. `None` shows every warning.
     pub fn render_all(self, repeats: Option<usize>) -> String {
-        type Key = (String, Option<String>);
-        let mut seen: std::collections::HashMap<Key, usize> = Default::default();
+        let sorted = self.sorted();
+        let mut seen: std::collections::HashMap<(&str, Option<&str>), usize> = Default::default();
         // Groups with warnings left out, in the order of their first warning.
-        let mut over: Vec<Key> = Vec::new();
+        let mut over: Vec<(&str, Option<&str>)> = Vec::new();
         let mut out = String::new();
-        for d in self.sorted() {
+        for d in &sorted {
             if let (Severity::Warning, Some(limit)) = (d.severity, repeats) {
-                let key = (d.message.clone(), d.help.clone());
-                let count = seen.entry(key.clone()).or_default();
+                let key = (d.message.as_str(), d.help.as_deref());
+                let count = seen.entry(key).or_default();
                 *count += 1;
                 if *count > limit {
                     if *count == limit + 1 {
