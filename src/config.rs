@@ -338,7 +338,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
 pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let split = Split { yaml: text, yaml_line: 1, body: "", body_line: 1 };
-    let ctx = Ctx { path: CONFIG_FILE, file_text: text, split, phases: &[], is_model: false, is_section: false };
+    let ctx = Ctx { path: CONFIG_FILE, file_text: text, split, phases: &[], is_model: false };
     let mut value = yaml::parse(&ctx).map_err(Diagnostics::from)?;
     let mut diags = yaml::validate(&mut value, &CONFIG_FIELDS, &ctx);
     if diags.has_errors() {

@@ -12,7 +12,7 @@ use crate::markdown::{render, RenderOptions, Source};
 pub fn render_page(text: &str) -> Result<String, Vec<String>> {
     let config = config::parse("title: T\nbase_url: https://example.org/\n")
         .map_err(|d| d.sorted().iter().map(|x| x.render()).collect::<Vec<_>>())?;
-    let input = ParseInput { path: "content/a.md", text, phases: &config.phases, inherited_kind: Some(PageKind::Model), is_section: false };
+    let input = ParseInput { path: "content/a.md", text, phases: &config.phases, inherited_kind: Some(PageKind::Model) };
     let parsed = parse(&input).map_err(|d| d.sorted().iter().map(|x| x.render()).collect::<Vec<_>>())?;
     let (lib, _) = Library::new(Vec::new(), &config, false);
     let resolver = LinkResolver::new(&lib, "");

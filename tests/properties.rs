@@ -89,7 +89,7 @@ proptest! {
     fn front_matter_parses_or_explains(fm in front_matter(), body in body(), close in any::<bool>()) {
         let text = if close { format!("---\n{fm}---\n{body}") } else { format!("---\n{fm}{body}") };
         let phases = vec![("kehitteilla".to_string(), "Kehitteillä".to_string())];
-        let input = ParseInput { path: "content/a.md", text: &text, phases: &phases, inherited_kind: Some(PageKind::Model), is_section: false };
+        let input = ParseInput { path: "content/a.md", text: &text, phases: &phases, inherited_kind: Some(PageKind::Model) };
         match parse(&input) {
             Ok(p) => prop_assert!(!p.front.title.is_empty() || !text.contains("title")),
             Err(d) => {

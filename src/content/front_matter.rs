@@ -184,7 +184,6 @@ pub struct ParseInput<'a> {
     pub phases: &'a [(String, String)],
     /// The page kind its section gives, if any.
     pub inherited_kind: Option<PageKind>,
-    pub is_section: bool,
 }
 
 /// A parsed file: front matter plus where the body starts.
@@ -202,14 +201,7 @@ pub struct Parsed {
 /// Parses and validates a file's front matter; every problem is reported.
 pub fn parse(input: &ParseInput) -> Result<Parsed, Diagnostics> {
     let split = split_or_report(input)?;
-    let ctx_for = |is_model: bool| Ctx {
-        path: input.path,
-        file_text: input.text,
-        split,
-        phases: input.phases,
-        is_model,
-        is_section: input.is_section,
-    };
+    let ctx_for = |is_model: bool| Ctx { path: input.path, file_text: input.text, split, phases: input.phases, is_model };
     let mut value = yaml::parse(&ctx_for(false)).map_err(Diagnostics::from)?;
     let own_kind = value.get("page_kind").and_then(Value::as_str).and_then(PageKind::parse);
     let is_model = own_kind.or(input.inherited_kind) == Some(PageKind::Model);
@@ -420,7 +412,7 @@ mod tests {
 
     fn run(text: &str) -> Result<Parsed, Diagnostics> {
         let phases = phases();
-        parse(&ParseInput { path: "content/a.md", text, phases: &phases, inherited_kind: Some(PageKind::Model), is_section: false })
+        parse(&ParseInput { path: "content/a.md", text, phases: &phases, inherited_kind: Some(PageKind::Model) })
     }
 
     #[test]

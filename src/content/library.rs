@@ -171,13 +171,7 @@ struct Loaded {
 fn load_one(file: &SourceFile, config: &Config, inherited: Option<PageKind>) -> Result<Loaded, Diagnostics> {
     let text = read_text(file).map_err(Diagnostics::from)?;
     let path = file.display();
-    let input = ParseInput {
-        path: &path,
-        text: &text,
-        phases: &config.phases,
-        inherited_kind: inherited,
-        is_section: file.kind == SourceKind::SectionIndex,
-    };
+    let input = ParseInput { path: &path, text: &text, phases: &config.phases, inherited_kind: inherited };
     let parsed = front_matter::parse(&input)?;
     Ok(Loaded { source: file.clone(), text, parsed })
 }

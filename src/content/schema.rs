@@ -34,8 +34,6 @@ pub enum Scope {
     All,
     /// Model cards only (a warning elsewhere).
     Model,
-    /// Section `_index.md` files only.
-    Section,
 }
 
 /// One key of a mapping.

@@ -141,7 +141,6 @@ pub struct Ctx<'a> {
     pub phases: &'a [(String, String)],
     /// Whether model-only keys are expected here.
     pub is_model: bool,
-    pub is_section: bool,
 }
 
 impl Ctx<'_> {
@@ -243,13 +242,6 @@ fn check_map(value: &mut Value, fields: &'static [Field], path: &mut Vec<Seg>, c
                         path,
                         format!("kenttä `{name}` kuuluu toimintamallikortteihin, eikä sitä näytetä luvussa"),
                         "lisää `page_kind: model`, jos sivu on toimintamalli, tai poista kenttä".into(),
-                    ));
-                }
-                if top && f.scope == Scope::Section && !ctx.is_section {
-                    diags.push(ctx.warning(
-                        path,
-                        format!("kenttä `{name}` vaikuttaa vain osion `_index.md`-tiedostossa"),
-                        "siirrä kenttä osion `_index.md`-tiedostoon".into(),
                     ));
                 }
                 if let Some(v) = map.get_mut(&key) {

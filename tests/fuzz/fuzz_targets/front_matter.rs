@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let phases = vec![("kehitteilla".to_string(), "Kehitteillä".to_string())];
     for kind in [None, Some(PageKind::Model)] {
-        let input = ParseInput { path: "content/a.md", text, phases: &phases, inherited_kind: kind, is_section: false };
+        let input = ParseInput { path: "content/a.md", text, phases: &phases, inherited_kind: kind };
         if let Err(d) = parse(&input) {
             assert!(d.has_errors());
             for x in d.sorted() {
