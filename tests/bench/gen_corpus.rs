@@ -190,14 +190,7 @@ fn main() {
         std::fs::remove_dir_all(&content).expect("remove old corpus");
     }
     std::fs::create_dir_all(&content).expect("create content");
-    // With an accessibility statement, as a real site has (without it every build warns).
-    std::fs::write(
-        out.join("handbook.yaml"),
-        "title: Testikäsikirja\nbase_url: https://example.org/\naccessibility:\n  status: fully\n  prepared: 2026-01-15\n  \
-         reviewed: 2026-06-01\n  assessed: Itsearviointi.\n  feedback:\n    name: Toimitus\n    email: toimitus@example.org\n  \
-         authority:\n    name: Valvontaviranomainen\n    url: https://example.org/valvonta/\n",
-    )
-    .expect("write config");
+    std::fs::write(out.join("handbook.yaml"), include_str!("site.yaml")).expect("write config");
     std::fs::write(content.join("_index.md"), "---\ntitle: Testikäsikirja\n---\nGeneroitu testiaineisto.\n").expect("write home");
     let mut r = Rng(0x9e37_79b9_7f4a_7c15);
     let mut bytes = 0;

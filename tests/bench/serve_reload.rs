@@ -102,7 +102,7 @@ fn generate(root: &Path, pages: usize) -> String {
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
         std::fs::write(p, text).expect("write");
     };
-    w("handbook.yaml", "title: Vertailukäsikirja\nbase_url: https://example.org/\n");
+    w("handbook.yaml", include_str!("site.yaml"));
     w("content/_index.md", "---\ntitle: Etusivu\n---\nTervetuloa vertailusivustolle.\n");
     let mut made = 0;
     for part in 0..parts {
