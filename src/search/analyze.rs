@@ -190,11 +190,19 @@ fn term_of(lower: &mut TextAnalyzer, stemmer: &mut TextAnalyzer, word: &str) -> 
 /// distinct terms): each distinct word is lower-cased and stemmed once, and
 /// each word of a text is cut out and counted once (see [`Dictionary::with_counts`]).
 pub struct Dictionary<'a> {
-    /// Word as written in the text → term id.
-    ids: FxHashMap<&'a str, u32>,
+    /// Word as written in the text → term id: by its [`packed`] key when it
+    /// has one, else by the word.
+    short: FxHashMap<Packed, u32>,
+    long: FxHashMap<&'a str, u32>,
     /// Distinct terms, ascending; a term id is an index into this list.
     pub terms: Vec<String>,
 }
+
+/// A word of at most [`PACKED`] bytes as integers (see [`packed`]).
+type Packed = (u128, u64);
+
+/// A word a task of [`Dictionary::with_counts`] numbered, with its key when it has one.
+type TaskWord<'a> = (&'a str, Option<Packed>);
 
 /// The words of one text, counted: each distinct id with how often it
 /// occurs (in order of first occurrence), and the number of words in all.
@@ -261,7 +269,7 @@ const PACKED: usize = 24;
 /// is not alphanumeric), so two words have the same key only if they are
 /// the same.
 #[inline]
-fn packed(text: &str, word: &str) -> Option<(u128, u64)> {
+fn packed(text: &str, word: &str) -> Option<Packed> {
     let len = word.len();
     if len > PACKED {
         return None;
@@ -293,25 +301,26 @@ impl<'a> Dictionary<'a> {
     /// The dictionary of all `texts` and, for each text in order, its terms
     /// counted: every word of every text is cut out and hashed once.
     pub fn with_counts(texts: &[&'a str]) -> (Dictionary<'a>, Vec<Counted>) {
-        let mut tasks: Vec<(Vec<&'a str>, Vec<Counted>)> = texts
+        let mut tasks: Vec<(Vec<TaskWord<'a>>, Vec<Counted>)> = texts
             .par_chunks(TEXTS_PER_TASK)
             .map(|chunk| {
                 // Nearly all words fit in `PACKED` bytes: those are numbered
                 // by their bytes as integers (no string hashing or comparing).
-                let mut short: FxHashMap<(u128, u64), u32> = FxHashMap::default();
+                let mut short: FxHashMap<Packed, u32> = FxHashMap::default();
                 let mut long: FxHashMap<&'a str, u32> = FxHashMap::default();
-                let mut words: Vec<&'a str> = Vec::new();
+                let mut words: Vec<TaskWord<'a>> = Vec::new();
                 let mut tally = Tally::new(0);
                 let counted: Vec<Counted> = chunk
                     .iter()
                     .map(|text| {
                         for w in raw_words(text) {
+                            let key = packed(text, w);
                             let new = || {
-                                words.push(w);
+                                words.push((w, key));
                                 tally.grow();
                                 (words.len() - 1) as u32
                             };
-                            let id = match packed(text, w) {
+                            let id = match key {
                                 Some(key) => *short.entry(key).or_insert_with(new),
                                 None => *long.entry(w).or_insert_with(new),
                             };
@@ -331,7 +340,14 @@ impl<'a> Dictionary<'a> {
         tasks.par_iter_mut().for_each_init(
             || Tally::new(terms),
             |tally, (words, counted)| {
-                let term: Vec<u32> = words.iter().map(|w| dict.ids.get(w).copied().unwrap_or(0)).collect();
+                let term: Vec<u32> = words
+                    .iter()
+                    .map(|(w, key)| match key {
+                        Some(key) => dict.short.get(key),
+                        None => dict.long.get(w),
+                    })
+                    .map(|id| id.copied().unwrap_or(0))
+                    .collect();
                 for c in counted {
                     for &(w, n) in &c.terms {
                         tally.count(term[w as usize], n);
@@ -343,27 +359,43 @@ impl<'a> Dictionary<'a> {
         (dict, tasks.into_iter().flat_map(|(_, counted)| counted).collect())
     }
 
-    /// Analyses each distinct word of `words` (in parallel) once.
-    fn of_words(words: impl ParallelIterator<Item = &'a str>) -> Dictionary<'a> {
-        let words: FxHashSet<&'a str> = words
-            .fold(FxHashSet::default, |mut set, word| {
-                set.insert(word);
-                set
+    /// Analyses each distinct word of `words` (in parallel) once. The tasks
+    /// name the same words many times over: they are told apart by their
+    /// keys where they have one, which needs no reading of the texts.
+    fn of_words(words: impl ParallelIterator<Item = TaskWord<'a>>) -> Dictionary<'a> {
+        type Distinct<'a> = (FxHashMap<Packed, &'a str>, FxHashSet<&'a str>);
+        let (short, long): Distinct<'a> = words
+            .fold(Distinct::default, |(mut short, mut long), (word, key)| {
+                match key {
+                    Some(key) => {
+                        short.entry(key).or_insert(word);
+                    }
+                    None => {
+                        long.insert(word);
+                    }
+                }
+                (short, long)
             })
-            .reduce(FxHashSet::default, |a, b| {
-                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-                big.extend(small);
-                big
+            .reduce(Distinct::default, |(a_short, a_long), (b_short, b_long)| {
+                // A key is its word's bytes: where both have a key, they have the same word.
+                let (a_len, b_len) = (a_short.len(), b_short.len());
+                let short = union(a_short, a_len, b_short, b_len);
+                let (a_len, b_len) = (a_long.len(), b_long.len());
+                (short, union(a_long, a_len, b_long, b_len))
             });
-        let mut words: Vec<&'a str> = words.into_iter().collect();
+        let mut words: Vec<&'a str> = short.values().copied().chain(long.iter().copied()).collect();
         words.par_sort_unstable();
         let stems: Vec<String> =
             words.par_iter().map_init(|| (lower_caser(), word_stemmer()), |(lower, stemmer), w| term_of(lower, stemmer, w)).collect();
         let mut terms = stems.clone();
         terms.par_sort_unstable();
         terms.dedup();
-        let ids = words.into_iter().zip(&stems).map(|(w, s)| (w, terms.binary_search(s).unwrap_or(0) as u32)).collect();
-        Dictionary { ids, terms }
+        let id_of: FxHashMap<&'a str, u32> =
+            words.into_iter().zip(&stems).map(|(w, s)| (w, terms.binary_search(s).unwrap_or(0) as u32)).collect();
+        let id = |w: &str| id_of.get(w).copied().unwrap_or(0);
+        let short = short.into_iter().map(|(k, w)| (k, id(w))).collect();
+        let long = long.into_iter().map(|w| (w, id(w))).collect();
+        Dictionary { short, long, terms }
     }
 
     /// Compound parts of every term, by id (see [`parts`]).
@@ -372,6 +404,13 @@ impl<'a> Dictionary<'a> {
             self.terms.iter().enumerate().filter(|(_, t)| t.chars().count() >= MIN_PART).map(|(i, t)| (t.as_str(), i as u32)).collect();
         self.terms.par_iter().map(|t| parts(t, |p| index.contains_key(p)).iter().map(|p| index[p.as_str()]).collect()).collect()
     }
+}
+
+/// `a` (of `a_len` items) and `b` together: the smaller added to the larger.
+fn union<T: IntoIterator + Extend<T::Item>>(a: T, a_len: usize, b: T, b_len: usize) -> T {
+    let (mut big, small) = if a_len >= b_len { (a, b) } else { (b, a) };
+    big.extend(small);
+    big
 }
 
 /// `ä→a`, `ö→o`, `å→a` (after stemming: the stemmer knows the umlauts).
