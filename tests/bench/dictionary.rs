@@ -1,6 +1,6 @@
 //! Benchmark of the search dictionary (`Dictionary::with_counts`), the
 //! largest step of our own code in a build: on the 10,000-page corpus it
-//! cuts, numbers and counts about 15 million words, some 17 % of the whole
+//! cuts, numbers and counts about 10 million words, some 14 % of the whole
 //! build's CPU time (BENCHMARKS.md). A build measures it only among
 //! everything else; this measures it alone, as the median of several runs
 //! over the same texts, so that a change to it shows through the noise.
