@@ -35,6 +35,10 @@ fn main() {
             owned.push(section.to_string());
         }
     }
+    if owned.is_empty() {
+        eprintln!("{site}/content: ei Markdown-tiedostoja; tee aineisto ensin: cargo run --release --example gen_corpus -- 10000 {site}");
+        std::process::exit(2);
+    }
     let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
     let bytes: usize = texts.iter().map(|t| t.len()).sum();
     let mut ms: Vec<f64> = Vec::with_capacity(runs);
