@@ -266,7 +266,9 @@ fn aliases_must_be_clean_url_paths() {
 }
 
 /// No alias and no copied content file may take an output file that
-/// something else writes; both sources are named.
+/// something else writes; both sources are named. Nor may a content file lie
+/// in a folder the generator fills itself (the search export is written
+/// while the listings are, so a clash there would be found in either order).
 #[test]
 fn aliases_and_content_files_never_overwrite_generated_files() {
     let run = SiteTest::new()
@@ -277,6 +279,7 @@ fn aliases_and_content_files_never_overwrite_generated_files() {
         .file("content/b.md", "---\ntitle: B\naliases: [/vanha]\n---\n")
         .file("content/sitemap.xml", "<urlset/>")
         .file("content/b/index.html", "<p>vanha</p>")
+        .file("content/haku/hakemisto.json", "{}")
         .check()
         .expect_errors(&[
             "content/a.md:4:3: virhe: vanha osoite `/robots.txt` kirjoittaisi tulostiedoston `robots.txt`, joka on jo käytössä: sivuston oma tiedosto",
@@ -289,8 +292,9 @@ fn aliases_and_content_files_never_overwrite_generated_files() {
             "content/b.md:3:1: virhe: vanha osoite `/vanha` kirjoittaisi tulostiedoston `vanha/index.html`, joka on jo käytössä: vanha osoite `/vanha/` sivulla `content/a.md`",
             "content/sitemap.xml:1:1: virhe: tiedosto `content/sitemap.xml` kirjoittaisi tulostiedoston `sitemap.xml`, joka on jo käytössä: sivuston oma tiedosto",
             "content/b/index.html:1:1: virhe: tiedosto `content/b/index.html` kirjoittaisi tulostiedoston `b/index.html`, joka on jo käytössä: sivu `content/b.md`",
+            "content/haku/hakemisto.json:1:1: virhe: tiedosto `content/haku/hakemisto.json` on sivuston omien sivujen kansiossa `/haku/`",
         ]);
-    assert_eq!(run.stderr.matches(": virhe: ").count(), 10, "{}", run.stderr);
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 11, "{}", run.stderr);
 }
 
 #[test]

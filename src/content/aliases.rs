@@ -122,7 +122,9 @@ fn generated(lib: &Library) -> Taken {
 /// Every output file written twice, found before anything is rendered and
 /// named with both of its sources: a content file (copied as it is) or an
 /// alias against the generator's own files, a page, a section, a file of
-/// the theme (`theme_statics`: output path, shown path) or an earlier alias.
+/// the theme (`theme_statics`: output path, shown path) or an earlier alias,
+/// and content files and aliases in the generator's own folders
+/// ([`RESERVED_PATHS`]), which it fills while it writes the rest.
 /// A content file may replace a theme file of the same name on purpose.
 /// Aliases are reported at their own line.
 pub fn collisions(lib: &Library, theme_statics: &[(&str, String)]) -> Diagnostics {
@@ -132,7 +134,12 @@ pub fn collisions(lib: &Library, theme_statics: &[(&str, String)]) -> Diagnostic
         taken.0.entry(rel.to_string()).or_insert_with(|| format!("teeman tiedosto `{shown}`"));
     }
     for a in &lib.assets {
-        if let Some(m) = clash(&taken, &format!("tiedosto `{}`", a.display()), &a.rel) {
+        let reserved = RESERVED_PATHS.iter().find(|r| format!("/{}", a.rel).starts_with(**r));
+        let message = match reserved {
+            Some(r) => Some(format!("tiedosto `{}` on sivuston omien sivujen kansiossa `{r}`", a.display())),
+            None => clash(&taken, &format!("tiedosto `{}`", a.display()), &a.rel),
+        };
+        if let Some(m) = message {
             diags.push(Diagnostic::error(a.display(), 0, 0, m).with_help("nimeä tiedosto uudelleen tai siirrä se toiseen kansioon"));
         } else {
             taken.0.insert(a.rel.clone(), format!("tiedosto `{}`", a.display()));
