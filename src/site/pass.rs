@@ -184,30 +184,48 @@ impl Site {
         let PagesDone { pages_md, sections_md, changes, renderer, warnings: mut diags, mut clock } = done;
         let views = self.views(&changes);
         let writer = Writer::new(sink, &renderer, &views);
-        let summaries = views.summaries();
-        let mut results = self.render_section_pages(&views, &summaries, &writer, &sections_md);
-        clock.lap("sections");
-        results.extend(self.render_topics(&views, &summaries, &writer));
-        clock.lap("topics");
-        results.push(self.render_extras(&views, &writer));
-        results.push(self.render_statement(&writer));
-        if self.preview.is_some() {
-            let mut ctx = renderer.context();
-            let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
-            ctx.insert("changes", &list);
-            ctx.insert("unknown", &changes.unknown);
-            results.push(writer.html("changes.html", &mut ctx, "/muutokset/"));
-        }
-        clock.lap("extras");
-        results.push(self.copy_files(sink));
-        clock.lap("static");
-        results.push(self.write_search(&views, &writer, Cow::Owned(pages_md), &sections_md));
-        clock.lap("search");
+        // Static files first: a content asset is the one thing that could claim
+        // a path the search export also writes, and the refusal must always
+        // fall on the same one.
+        let copied = self.copy_files(sink);
+        // The listings and the search index read the same finished pages and
+        // write different files: each keeps a core busy while the other waits
+        // on its own serial steps (the index's writer, the export's shards).
+        let (mut results, searched) = rayon::join(
+            || self.render_listings(&views, &writer, &sections_md, &changes),
+            || self.write_search(&views, &writer, Cow::Owned(pages_md), &sections_md),
+        );
+        results.extend([copied, searched]);
+        clock.lap("lists+search");
         diags.extend(results.into_iter().filter_map(Result::err).collect());
         if diags.has_errors() {
             return Err(diags);
         }
         Ok(Report { pages: self.lib.pages.len() + self.lib.sections.len(), files: 0, warnings: diags, seconds: 0.0, phases: clock.laps })
+    }
+
+    /// Everything that lists pages except search: sections, topics, feeds and
+    /// redirects, the statement, the changes page of a preview.
+    fn render_listings(
+        &self,
+        views: &Views,
+        writer: &Writer,
+        sections_md: &[Rendered],
+        changes: &ChangeSet,
+    ) -> Vec<Result<(), Diagnostic>> {
+        let summaries = views.summaries();
+        let mut results = self.render_section_pages(views, &summaries, writer, sections_md);
+        results.extend(self.render_topics(views, &summaries, writer));
+        results.push(self.render_extras(views, writer));
+        results.push(self.render_statement(writer));
+        if self.preview.is_some() {
+            let mut ctx = writer.renderer.context();
+            let list: Vec<_> = changes.iter().map(|c| serde_json::json!({ "kind": c.kind, "source": c.source, "title": c.title, "url": c.url.as_deref().map(|u| views.url(u)), "anchor": c.anchor, "redline": c.redline })).collect();
+            ctx.insert("changes", &list);
+            ctx.insert("unknown", &changes.unknown);
+            results.push(writer.html("changes.html", &mut ctx, "/muutokset/"));
+        }
+        results
     }
 
     /// Every section's page: the home page, chapter sections, the catalogue.
