@@ -120,7 +120,9 @@ const FIELDS: usize = BOOSTS.len();
 /// Ranges of term ids [`Occurrences::add`] fills in parallel: one per
 /// thread. Each range's task reads every occurrence of the batch and keeps
 /// its own, so more ranges than threads only add reading (on 2 cores, 4
-/// ranges took 3 % longer for the whole build than 2).
+/// ranges took 3 % longer for the whole build than 2). The ranges hold
+/// about equal shares of the first batch's occurrences: split by number of
+/// terms, the second of two ranges held about five times the first's.
 fn term_ranges() -> usize {
     rayon::current_num_threads().max(1)
 }
@@ -131,6 +133,9 @@ const FIELD_BITS: u32 = 3;
 /// Most sections an index can hold: a section number leaves [`FIELD_BITS`] free.
 pub const MAX_SECTIONS: usize = 1 << (32 - FIELD_BITS);
 
+/// A term's occurrences (see [`Occurrences::by_term`]).
+type Found = Vec<(u32, u32)>;
+
 /// The statistics a tantivy index of the sections would hold, gathered
 /// section by section: in which sections and fields each term occurs and how
 /// often, each field's length in each section (as tantivy's one-byte code),
@@ -138,7 +143,9 @@ pub const MAX_SECTIONS: usize = 1 << (32 - FIELD_BITS);
 struct Occurrences {
     /// By term: (section << [`FIELD_BITS`] | field, frequency), sections
     /// ascending, fields in [`BOOSTS`] order within a section.
-    by_term: Vec<Vec<(u32, u32)>>,
+    by_term: Vec<Found>,
+    /// Where each of the [`term_ranges`] begins, and the end (set by the first batch).
+    bounds: Vec<usize>,
     /// By section: each field's length code.
     norms: Vec<[u8; FIELDS]>,
     tokens: [u64; FIELDS],
@@ -146,7 +153,7 @@ struct Occurrences {
 
 impl Occurrences {
     fn new(terms: usize, sections: usize) -> Occurrences {
-        Occurrences { by_term: vec![Vec::new(); terms], norms: Vec::with_capacity(sections), tokens: [0; FIELDS] }
+        Occurrences { by_term: vec![Vec::new(); terms], bounds: Vec::new(), norms: Vec::with_capacity(sections), tokens: [0; FIELDS] }
     }
 
     /// Adds the next sections, each as its fields in [`BOOSTS`] order
@@ -163,9 +170,17 @@ impl Occurrences {
             }
             self.norms.push(norms);
         }
-        let per_task = self.by_term.len().div_ceil(term_ranges()).max(1);
-        self.by_term.par_chunks_mut(per_task).enumerate().for_each(|(r, lists)| {
-            let lo = (r * per_task) as u32;
+        if self.bounds.is_empty() {
+            self.bounds = balanced_ranges(self.by_term.len(), term_ranges(), sections);
+        }
+        let mut parts: Vec<(u32, &mut [Found])> = Vec::with_capacity(self.bounds.len());
+        let mut rest: &mut [Found] = &mut self.by_term;
+        for w in self.bounds.windows(2) {
+            let (part, tail) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+            parts.push((w[0] as u32, part));
+            rest = tail;
+        }
+        parts.into_par_iter().for_each(|(lo, lists)| {
             let hi = lo + lists.len() as u32;
             for (i, fields) in sections.iter().enumerate() {
                 let doc = first + i as u32;
@@ -213,6 +228,32 @@ impl Occurrences {
             .collect();
         scored.into_iter().collect()
     }
+}
+
+/// At most `ranges` ranges of the ids below `terms`, none empty, with about
+/// equal numbers of occurrences in `sections`: where each begins, then `terms`.
+fn balanced_ranges(terms: usize, ranges: usize, sections: &[[&Counted; FIELDS]]) -> Vec<usize> {
+    let mut counts = vec![0u64; terms];
+    for f in sections.iter().flatten() {
+        for &(t, _) in &f.terms {
+            if let Some(c) = counts.get_mut(t as usize) {
+                *c += 1;
+            }
+        }
+    }
+    let total: u64 = counts.iter().sum();
+    let ranges = if total == 0 { 1 } else { ranges.max(1) as u64 };
+    let mut bounds = vec![0];
+    let mut seen = 0;
+    for (t, n) in counts.iter().enumerate() {
+        // A range ends once it holds its share (and every range has a term).
+        if seen * ranges >= total * bounds.len() as u64 && (bounds.len() as u64) < ranges && t > *bounds.last().unwrap_or(&0) {
+            bounds.push(t);
+        }
+        seen += n;
+    }
+    bounds.push(terms);
+    bounds
 }
 
 /// The compound parts of the terms in `fields`, counted: each term's parts
@@ -534,6 +575,25 @@ pub fn best_per_page(docs: &[Doc], scored: Vec<(f32, usize)>, limit: usize) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn term_ranges_share_the_occurrences_not_the_terms() {
+        let counted = |terms: &[u32]| Counted { terms: terms.iter().map(|&t| (t, 1)).collect(), len: terms.len() as u32 };
+        // Terms 0–89 occur once in all; terms 90–99 in every one of 100 sections.
+        let rare: Vec<Counted> = (0..90).map(|t| counted(&[t])).collect();
+        let common = counted(&(90..100).collect::<Vec<_>>());
+        let sections: Vec<[&Counted; FIELDS]> =
+            (0..100).map(|i| [rare.get(i).unwrap_or(&common), &common, &common, &common, &common, &common]).collect();
+        let bounds = balanced_ranges(100, 2, &sections);
+        // 90 + 5 × 100 × 10 occurrences: the first range takes nearly all terms, the second a few of the common ones.
+        assert_eq!(bounds.len(), 3, "{bounds:?}");
+        assert!(bounds[0] == 0 && bounds[1] > 90 && bounds[1] < 100 && bounds[2] == 100, "{bounds:?}");
+        // Never an empty range, however few the terms; everything is covered.
+        let one = counted(&[0]);
+        assert_eq!(balanced_ranges(1, 4, &[[&one; FIELDS]]), [0, 1]);
+        assert_eq!(balanced_ranges(0, 2, &[]), [0, 0]);
+        assert_eq!(balanced_ranges(5, 8, &[]), [0, 5]);
+    }
 
     #[test]
     fn term_tokens_are_distinct_short_and_survive_the_whitespace_tokenizer() {
