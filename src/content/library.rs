@@ -133,6 +133,9 @@ fn dir_path(dir: &str) -> String {
     p
 }
 
+/// A loaded page with its address and its (created, updated) dates from history.
+type LoadedPage = (String, Option<(Date, Date)>, Loaded);
+
 fn page_path(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     let (dir, name) = stem.rsplit_once('/').unwrap_or(("", stem));
@@ -295,29 +298,33 @@ impl Library {
                 None => true,
             })
             .collect();
-        let loaded: Vec<(SectionId, Result<Loaded, Diagnostics>)> = pages
+        // Each page's address and its dates from history are worked out in
+        // parallel too: only the numbering below is sequential.
+        let loaded: Vec<(SectionId, Result<LoadedPage, Diagnostics>)> = pages
             .par_iter()
             .filter_map(|f| {
                 let sec = *section_of_dir.get(parent_dir(&f.rel))?;
-                Some((sec, load_one(f, config, Some(lib.sections[sec.0].page_kind))))
+                let loaded = load_one(f, config, Some(lib.sections[sec.0].page_kind)).map(|l| {
+                    let known = if history.is_empty() { None } else { history.get(&l.source.display()).copied() };
+                    (page_path(&l.source.rel), known, l)
+                });
+                Some((sec, loaded))
             })
             .collect();
         lib.pages.reserve(loaded.len());
         for (sec, result) in loaded {
             // A hidden draft's problems are reported too, as its errors are: it is being written.
-            let result = result.map(|mut l| {
+            let result = result.map(|(path, known, mut l)| {
                 diags.extend(std::mem::take(&mut l.parsed.warnings));
-                l
+                (path, known, l)
             });
             match result {
                 Err(d) => diags.extend(d),
-                Ok(l) if l.parsed.front.draft && !drafts => {}
-                Ok(l) => {
+                Ok((_, _, l)) if l.parsed.front.draft && !drafts => {}
+                Ok((path, known, l)) => {
                     let id = PageId(lib.pages.len());
                     let kind = l.parsed.front.page_kind.unwrap_or(lib.sections[sec.0].page_kind);
                     lib.by_source.insert(l.source.rel.clone(), Target::Page(id));
-                    let path = page_path(&l.source.rel);
-                    let known = history.get(&l.source.display());
                     let created = l.parsed.front.created.or(known.map(|d| d.0));
                     let updated = l.parsed.front.updated.or(known.map(|d| d.1));
                     lib.pages.push(Page {
