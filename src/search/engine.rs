@@ -230,8 +230,9 @@ impl Occurrences {
     }
 }
 
-/// At most `ranges` ranges of the ids below `terms`, none empty, with about
-/// equal numbers of occurrences in `sections`: where each begins, then `terms`.
+/// At most `ranges` ranges of the ids below `terms` (none empty, unless there
+/// are no terms), with about equal numbers of occurrences in `sections`:
+/// where each begins, then `terms`.
 fn balanced_ranges(terms: usize, ranges: usize, sections: &[[&Counted; FIELDS]]) -> Vec<usize> {
     let mut counts = vec![0u64; terms];
     for f in sections.iter().flatten() {

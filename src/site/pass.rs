@@ -184,9 +184,10 @@ impl Site {
         let PagesDone { pages_md, sections_md, changes, renderer, warnings: mut diags, mut clock } = done;
         let views = self.views(&changes);
         let writer = Writer::new(sink, &renderer, &views);
-        // Static files first: a content asset is the one thing that could claim
-        // a path the search export also writes, and the refusal must always
-        // fall on the same one.
+        // Static files first, before the two sides below write at once. Content
+        // files in the generator's own folders are refused at load; a theme's
+        // static file could still claim a path a listing or the search export
+        // writes, and the refusal must always fall on the same writer.
         let copied = self.copy_files(sink);
         // The listings and the search index read the same finished pages and
         // write different files: each keeps a core busy while the other waits
