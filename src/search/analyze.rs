@@ -383,18 +383,23 @@ impl<'a> Dictionary<'a> {
                 let (a_len, b_len) = (a_long.len(), b_long.len());
                 (short, union(a_long, a_len, b_long, b_len))
             });
-        let mut words: Vec<&'a str> = short.values().copied().chain(long.iter().copied()).collect();
-        words.par_sort_unstable();
+        // Each distinct word once, with its key when it has one.
+        let mut words: Vec<TaskWord<'a>> =
+            short.into_iter().map(|(k, w)| (w, Some(k))).chain(long.into_iter().map(|w| (w, None))).collect();
+        words.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         let stems: Vec<String> =
-            words.par_iter().map_init(|| (lower_caser(), word_stemmer()), |(lower, stemmer), w| term_of(lower, stemmer, w)).collect();
+            words.par_iter().map_init(|| (lower_caser(), word_stemmer()), |(lower, stemmer), (w, _)| term_of(lower, stemmer, w)).collect();
         let mut terms = stems.clone();
         terms.par_sort_unstable();
         terms.dedup();
-        let id_of: FxHashMap<&'a str, u32> =
-            words.into_iter().zip(&stems).map(|(w, s)| (w, terms.binary_search(s).unwrap_or(0) as u32)).collect();
-        let id = |w: &str| id_of.get(w).copied().unwrap_or(0);
-        let short = short.into_iter().map(|(k, w)| (k, id(w))).collect();
-        let long = long.into_iter().map(|w| (w, id(w))).collect();
+        let (mut short, mut long) = (FxHashMap::default(), FxHashMap::default());
+        for ((w, key), s) in words.into_iter().zip(&stems) {
+            let id = terms.binary_search(s).unwrap_or(0) as u32;
+            match key {
+                Some(key) => short.insert(key, id),
+                None => long.insert(w, id),
+            };
+        }
         Dictionary { short, long, terms }
     }
 
