@@ -39,8 +39,9 @@ const HELP_ANCHORS: usize = 20;
 pub fn anchors(lib: &Library, pages: &[Rendered], sections: &[Rendered]) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut sets: HashMap<Target, HashSet<&str>> = HashMap::new();
+    let texts = lib.page_texts();
     let sources =
-        lib.pages.iter().map(|p| (p.source.display(), p.text.as_str(), Target::Page(p.id))).chain(
+        lib.pages.iter().zip(&texts).map(|(p, text)| (p.source.display(), text.as_str(), Target::Page(p.id))).chain(
             lib.sections.iter().filter_map(|s| s.source.as_ref().map(|src| (src.display(), s.text.as_str(), Target::Section(s.id)))),
         );
     for (display, text, own) in sources {

@@ -112,8 +112,9 @@ struct Current<'a> {
 fn compare(lib: &Library, config: &Config, repo: &Repo, base: &str) -> ChangeSet {
     let names = FieldNames::new(config);
     let old: BTreeMap<String, String> = repo.files_at(base, CONTENT_DIR).into_iter().collect();
+    let texts = lib.page_texts();
     let mut now: BTreeMap<String, Current> =
-        lib.pages.iter().map(|p| (p.source.display(), Current { url: &p.path, text: &p.text })).collect();
+        lib.pages.iter().zip(&texts).map(|(p, text)| (p.source.display(), Current { url: &p.path, text })).collect();
     for s in &lib.sections {
         if let Some(src) = &s.source {
             now.insert(src.display(), Current { url: &s.path, text: &s.text });

@@ -83,7 +83,8 @@ impl Theme {
     /// does not have, reported at that front-matter line with the choices.
     pub fn unknown_page_templates(&self, lib: &crate::content::Library) -> Diagnostics {
         let names: Vec<&str> = self.templates().map(|(n, _)| n).collect();
-        let pages = lib.pages.iter().map(|p| (p.front.template.as_deref(), p.source.display(), p.text.as_str()));
+        let texts = lib.page_texts();
+        let pages = lib.pages.iter().zip(&texts).map(|(p, text)| (p.front.template.as_deref(), p.source.display(), text.as_str()));
         let sections =
             lib.sections.iter().filter_map(|s| Some((s.front.template.as_deref(), s.source.as_ref()?.display(), s.text.as_str())));
         let mut diags = Diagnostics::new();

@@ -189,3 +189,32 @@ fn a_site_absolute_file_in_front_matter_is_checked_too() {
         "= help: kauttaviivalla alkava osoite luetaan sivuston juuresta",
     ]);
 }
+
+#[test]
+fn a_build_quotes_the_lines_of_errors_found_after_its_pages_are_rendered() {
+    // `build` frees a page's source text once the page is rendered; the
+    // anchor check after the pass and the front-matter file check must still
+    // quote the line. (`check` keeps every text, so the cases above do not
+    // cover this.)
+    let site = with_images()
+        .file("content/luvut/luku.md", "---\ntitle: Luku\n---\n## Alku\n\nTeksti.\n")
+        .file("content/luvut/viittaa.md", "---\ntitle: Viittaa\n---\nKatso [alku](luku.md#alkuu).\n")
+        .file("content/mallit/_index.md", "---\ntitle: Mallit\npage_kind: model\n---\n")
+        .file("content/mallit/malli.md", "---\ntitle: Malli\nlinks:\n  - title: Lomake\n    file: liitteet/lomak.pdf\n---\nKuvaus.\n");
+    let run = site.build().expect_errors(&[]);
+    expect_block(
+        &run,
+        "content/luvut/viittaa.md:4:7: virhe: linkin `luku.md#alkuu` ankkuria `#alkuu` ei löydy kohdesivulta
+  |
+4 | Katso [alku](luku.md#alkuu).
+  |       ^",
+    );
+    expect_block(
+        &run,
+        "content/mallit/malli.md:5:11: virhe: tiedostoa `content/mallit/liitteet/lomak.pdf` ei löydy
+  |
+5 |     file: liitteet/lomak.pdf
+  |           ^",
+    );
+    assert_eq!(run.stderr.matches(": virhe: ").count(), 2, "{}", run.stderr);
+}

@@ -70,7 +70,7 @@ pub(super) fn topics(lib: &Library) -> Diagnostics {
     for p in &lib.pages {
         for (i, t) in p.front.topics.iter().enumerate() {
             let slug = slugify(t);
-            let at = || front_matter::position(&p.text, &[Seg::Key("topics".into()), Seg::Index(i)]);
+            let at = || front_matter::position(&p.text.get(), &[Seg::Key("topics".into()), Seg::Index(i)]);
             if slug.is_empty() {
                 let (line, col) = at();
                 diags.push(
@@ -81,7 +81,7 @@ pub(super) fn topics(lib: &Library) -> Diagnostics {
                         format!("aihealueesta `{t}` ei saa osoitetta: siinä ei ole kirjaimia a–z eikä numeroita"),
                     )
                     .with_help("kirjoita aihealueen nimi sanoin, esim. `Perhekeskus`, tai poista se `topics`-listasta")
-                    .with_source(&p.text),
+                    .with_source(&p.text.get()),
                 );
                 continue;
             }
@@ -99,7 +99,7 @@ pub(super) fn topics(lib: &Library) -> Diagnostics {
                             format!("aihealue `{t}` yhdistyy aihealueeseen `{name}` ({src}): molemmat ovat sivulla `/aihealueet/{slug}/` nimellä `{name}`"),
                         )
                         .with_help(format!("kirjoita aihealue kaikilla sivuilla samalla tavalla, esim. `{name}`"))
-                        .with_source(&p.text),
+                        .with_source(&p.text.get()),
                     );
                 }
                 Some(_) => {}

@@ -155,11 +155,11 @@ pub fn collisions(lib: &Library, theme_statics: &[(&str, String)]) -> Diagnostic
             };
             match message {
                 Some(m) => {
-                    let (line, col) = front_matter::position(&p.text, &[Seg::Key("aliases".into()), Seg::Index(i)]);
+                    let (line, col) = front_matter::position(&p.text.get(), &[Seg::Key("aliases".into()), Seg::Index(i)]);
                     diags.push(
                         Diagnostic::error(p.source.display(), line, col, m)
                             .with_help("poista osoite `aliases`-listasta tai valitse toinen")
-                            .with_source(&p.text),
+                            .with_source(&p.text.get()),
                     );
                 }
                 None => {

@@ -6,6 +6,7 @@
 //! parallel, then the derived structure. Duplicate URLs are reported here.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rayon::prelude::*;
 
@@ -24,12 +25,36 @@ pub struct PageId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SectionId(pub usize);
 
+/// A page's source file text. A build drops each page's text as soon as the
+/// page is rendered, unless a later check may still quote it
+/// ([`SourceText::release`]), so a large site never holds all its Markdown
+/// and all its rendered search texts at once. Shared access goes through a
+/// lock, held only while the text is read.
+#[derive(Debug, Default)]
+pub struct SourceText(Mutex<String>);
+
+impl SourceText {
+    pub fn new(text: String) -> Self {
+        SourceText(Mutex::new(text))
+    }
+
+    /// The text (empty once released). A panic elsewhere cannot make it unreadable.
+    pub fn get(&self) -> MutexGuard<'_, String> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Frees the text; later readers see an empty string.
+    pub fn release(&self) {
+        drop(std::mem::take(&mut *self.get()));
+    }
+}
+
 /// A published page (chapter or model card).
 #[derive(Debug)]
 pub struct Page {
     pub id: PageId,
     pub source: SourceFile,
-    pub text: String,
+    pub text: SourceText,
     pub body_offset: usize,
     pub body_line: usize,
     pub front: FrontMatter,
@@ -40,13 +65,6 @@ pub struct Page {
     /// Effective dates: front matter wins, else the Git history.
     pub created: Option<Date>,
     pub updated: Option<Date>,
-}
-
-impl Page {
-    /// The Markdown after the front matter (empty once sources are released).
-    pub fn body(&self) -> &str {
-        self.text.get(self.body_offset..).unwrap_or_default()
-    }
 }
 
 /// A folder of `content/`; the root section is the home page.
@@ -332,7 +350,7 @@ impl Library {
                         path,
                         created,
                         updated,
-                        text: l.text,
+                        text: SourceText::new(l.text),
                         body_offset: l.parsed.body_offset,
                         body_line: l.parsed.body_line,
                         front: l.parsed.front,
@@ -421,6 +439,13 @@ impl Library {
         }
     }
 
+    /// Every page's text, locked, in page order: for the checks and
+    /// comparisons that read them all. While they are held, nothing may read
+    /// a page's text through [`Page::text`] (rendering does): it would wait forever.
+    pub fn page_texts(&self) -> Vec<MutexGuard<'_, String>> {
+        self.pages.iter().map(|p| p.text.get()).collect()
+    }
+
     pub fn page(&self, id: PageId) -> &Page {
         &self.pages[id.0]
     }
@@ -428,7 +453,7 @@ impl Library {
     /// Frees every page's and section's source text: for a build, once
     /// everything has been rendered and checked (the text is then never read).
     pub fn release_sources(&mut self) {
-        self.pages.par_iter_mut().for_each(|p| p.text = String::new());
+        self.pages.par_iter().for_each(|p| p.text.release());
         for s in &mut self.sections {
             s.text = String::new();
         }

@@ -204,7 +204,7 @@ impl Builder {
             };
             // Same front matter block, byte for byte: the parse would give the same front
             // matter and the same body offset, so nothing outside this page can change.
-            if text.get(..page.body_offset)? != page.text.get(..page.body_offset)? {
+            if text.get(..page.body_offset)? != page.text.get().get(..page.body_offset)? {
                 return None;
             }
             steps.push(Step::Body(*id, text));
@@ -267,7 +267,7 @@ impl Live {
         for step in steps {
             match step {
                 Step::Body(id, text) => {
-                    self.site.lib.pages[id.0].text = text;
+                    self.site.lib.pages[id.0].text = crate::content::library::SourceText::new(text);
                     changed.push(id);
                 }
                 Step::Asset(rel, bytes) => {

@@ -26,6 +26,7 @@ use crate::content::{self, Library};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::git::Repo;
 use crate::markdown::links::LinkResolver;
+use crate::markdown::Rendered;
 use crate::output::{NullSink, Staging};
 use crate::preview::Preview;
 use crate::render::views::Views;
@@ -142,19 +143,24 @@ impl Site {
         self.lib.ancestors(s).get(1).map(|t| views.url(&self.lib.section(*t).path)).unwrap_or_default()
     }
 
-    /// Every external URL with the places it is used (Markdown and front matter).
-    fn external_uses(&self) -> std::collections::BTreeMap<String, crate::external::Uses<'_>> {
-        let (pages_md, sections_md) = self.markdown(table_label(&self.config));
+    /// Every external URL with the places it is used (Markdown and front
+    /// matter). `texts` are the pages' texts, locked only after `md` was
+    /// rendered: rendering reads each text through its lock.
+    fn external_uses<'a>(
+        &'a self,
+        (pages_md, sections_md): &(Vec<Rendered>, Vec<Rendered>),
+        texts: &'a [std::sync::MutexGuard<'a, String>],
+    ) -> std::collections::BTreeMap<String, crate::external::Uses<'a>> {
         let mut uses: std::collections::BTreeMap<String, crate::external::Uses> = Default::default();
-        let pages = self.lib.pages.iter().zip(&pages_md).map(|(p, r)| (p.source.display(), p.text.as_str(), r));
+        let pages = self.lib.pages.iter().zip(texts).zip(pages_md).map(|((p, text), r)| (p.source.display(), text.as_str(), r));
         let sections =
-            self.lib.sections.iter().zip(&sections_md).filter_map(|(s, r)| Some((s.source.as_ref()?.display(), s.text.as_str(), r)));
+            self.lib.sections.iter().zip(sections_md).filter_map(|(s, r)| Some((s.source.as_ref()?.display(), s.text.as_str(), r)));
         for (display, text, r) in pages.chain(sections) {
             for l in &r.external {
                 uses.entry(l.href.clone()).or_default().push((display.clone(), l.line, l.col, text));
             }
         }
-        for p in &self.lib.pages {
+        for (p, text) in self.lib.pages.iter().zip(texts) {
             let m = &p.front.model;
             let urls = m.links.iter().filter_map(|l| match &l.target {
                 LinkTarget::Url(u) => Some((u.as_str(), l.value_line, l.value_col)),
@@ -162,7 +168,7 @@ impl Site {
             });
             let memos = m.meetings.iter().filter_map(|x| Some((x.memo.as_deref()?, x.memo_line, x.memo_col)));
             for (url, line, col) in urls.chain(memos).filter(|(u, ..)| u.starts_with("http://") || u.starts_with("https://")) {
-                uses.entry(url.to_string()).or_default().push((p.source.display(), line, col, p.text.as_str()));
+                uses.entry(url.to_string()).or_default().push((p.source.display(), line, col, text.as_str()));
             }
         }
         uses
@@ -286,7 +292,7 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
         d
     };
     let staging = Staging::new(out).map_err(io_err)?;
-    let pages = site.render_pages(&staging).map_err(with_load_warnings)?;
+    let pages = site.render_pages(&staging, pass::Sources::Release).map_err(with_load_warnings)?;
     // Every page is written and checked: a large site need not hold its sources any longer.
     site.lib.release_sources();
     let mut report = site.render_rest(pages, &staging).map_err(with_load_warnings)?;
@@ -304,7 +310,9 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
 pub fn check_external(opts: &Options, limits: crate::external::Limits) -> Result<(Report, usize), Diagnostics> {
     let report = check(opts)?;
     let (site, _) = Site::load(opts)?;
-    let (count, diags) = crate::external::check(site.external_uses(), limits);
+    let md = site.markdown(table_label(&site.config));
+    let texts = site.lib.page_texts();
+    let (count, diags) = crate::external::check(site.external_uses(&md, &texts), limits);
     if diags.has_errors() {
         return Err(diags);
     }

@@ -39,6 +39,18 @@ struct PassTools<'a> {
     resolver: &'a LinkResolver<'a>,
     /// The chapters on the print page (links between them become in-page links).
     on_page: Chapters,
+    sources: Sources,
+}
+
+/// What the pass does with a page's source text once the page is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sources {
+    /// Kept: `serve` renders the same library again after an edit.
+    Keep,
+    /// Freed, unless the page links to a heading elsewhere (the anchor check
+    /// after the pass may quote the link's line): a build renders each page
+    /// once, and its search texts take the place of the Markdown in memory.
+    Release,
 }
 
 /// What [`Site::render_pages`] leaves for [`Site::render_rest`]: every page's
@@ -56,23 +68,25 @@ pub struct PagesDone {
 impl Site {
     /// Renders the whole site into `sink`.
     pub fn render(&self, sink: &dyn Sink) -> Result<Report, Diagnostics> {
-        let done = self.render_pages(sink)?;
+        let done = self.render_pages(sink, Sources::Keep)?;
         self.render_rest(done, sink)
     }
 
     /// Renders and writes every page and the print page, then checks links,
     /// anchors and front-matter references. Nothing after this reads a page's
     /// source (so a build may release them: `Library::release_sources`).
-    pub fn render_pages(&self, sink: &dyn Sink) -> Result<PagesDone, Diagnostics> {
+    pub fn render_pages(&self, sink: &dyn Sink, sources: Sources) -> Result<PagesDone, Diagnostics> {
         let mut clock = Clock::new();
         let (changes, mut diags) = self.changes();
+        // Before the pass, which may release the texts these messages quote.
+        let front_links = self.check_front_links();
         let renderer = match Renderer::new(&self.theme, &self.config, &self.shared(&self.views(&changes), &changes)) {
             Ok(r) => r,
             Err(d) => {
                 // The theme's problems and the content's, reported together.
                 diags.extend(d);
                 let (pages_md, sections_md) = self.markdown(table_label(&self.config));
-                diags.extend(self.checks(&pages_md, &sections_md));
+                diags.extend(self.checks(&pages_md, &sections_md, front_links));
                 return Err(diags);
             }
         };
@@ -89,7 +103,7 @@ impl Site {
             let mut in_order = vec![false; self.lib.pages.len()];
             order.iter().for_each(|id| in_order[id.0] = true);
             order.extend(self.lib.pages.iter().map(|p| p.id).filter(|id| !in_order[id.0]));
-            let tools = PassTools { views: &views, writer: &writer, resolver: &resolver, on_page: chapters(self) };
+            let tools = PassTools { views: &views, writer: &writer, resolver: &resolver, on_page: chapters(self), sources };
             let batches: Vec<&[PageId]> = order.chunks(BATCH).collect();
             // The print page's template (which lists every chapter) is rendered with the first batch.
             let (shell, mut first) =
@@ -130,7 +144,7 @@ impl Site {
         }
         clock.lap("pages");
         diags.extend(results.into_iter().filter_map(Result::err).collect());
-        diags.extend(self.checks(&pages_md, &sections_md));
+        diags.extend(self.checks(&pages_md, &sections_md, front_links));
         clock.lap("checks");
         if diags.has_errors() {
             return Err(diags);
@@ -148,7 +162,7 @@ impl Site {
         first: usize,
         chapter_count: usize,
     ) -> Vec<(Rendered, Result<(), Diagnostic>, String)> {
-        let PassTools { views, writer, resolver, on_page } = tools;
+        let PassTools { views, writer, resolver, on_page, sources } = tools;
         // One template context per worker, refilled for each page: the shared
         // values (site, strings, navigation) are not copied for every page.
         batch
@@ -164,6 +178,9 @@ impl Site {
                         crate::render::print::adapt_into(&md.html, &chapter_anchor(self, *id), on_page, &mut print);
                     }
                     md.html = String::new();
+                    if *sources == Sources::Release && md.links.is_empty() {
+                        self.lib.page(*id).text.release();
+                    }
                     (md, result, print)
                 },
             )
@@ -171,9 +188,9 @@ impl Site {
     }
 
     /// Everything rendered Markdown is checked for once every page is rendered.
-    fn checks(&self, pages_md: &[Rendered], sections_md: &[Rendered]) -> Diagnostics {
+    fn checks(&self, pages_md: &[Rendered], sections_md: &[Rendered], front_links: Diagnostics) -> Diagnostics {
         let mut diags: Diagnostics = pages_md.iter().chain(sections_md).flat_map(|r| r.diagnostics.iter().cloned()).collect();
-        diags.extend(self.check_front_links());
+        diags.extend(front_links);
         diags.extend(crate::check::anchors(&self.lib, pages_md, sections_md));
         diags
     }
@@ -285,7 +302,7 @@ impl Site {
                 let display = p.source.display();
                 let offset = u8::from(p.kind == PageKind::Model);
                 markdown::render(
-                    &Source { display: &display, rel: &p.source.rel, file_text: &p.text, body_offset: p.body_offset },
+                    &Source { display: &display, rel: &p.source.rel, file_text: &p.text.get(), body_offset: p.body_offset },
                     &resolver,
                     RenderOptions { heading_offset: offset, ..opts },
                 )
@@ -344,12 +361,14 @@ impl Site {
                                 format!("polku `{href}` johtaa kansion `content/` ulkopuolelle"),
                             )
                             .with_help("viittaa tiedostoon tai sivuun kansiossa `content/`, esim. `liitteet/muistio.pdf` tai `../luku.md`")
-                            .with_source(&p.text),
+                            .with_source(&p.text.get()),
                         );
                         continue;
                     }
                     diags.push(
-                        Diagnostic::error(p.source.display(), line, col, un.message("tiedostoa")).with_help(un.help()).with_source(&p.text),
+                        Diagnostic::error(p.source.display(), line, col, un.message("tiedostoa"))
+                            .with_help(un.help())
+                            .with_source(&p.text.get()),
                     );
                 }
             }
@@ -366,7 +385,11 @@ impl Site {
             heading_offset: u8::from(p.kind == PageKind::Model),
             trusted_html: self.config.trusted_html,
         };
-        markdown::render(&Source { display: &display, rel: &p.source.rel, file_text: &p.text, body_offset: p.body_offset }, resolver, opts)
+        markdown::render(
+            &Source { display: &display, rel: &p.source.rel, file_text: &p.text.get(), body_offset: p.body_offset },
+            resolver,
+            opts,
+        )
     }
 
     /// One page's HTML; its body is spliced in past Tera (see `Writer::html_around`).
