@@ -323,10 +323,14 @@ pub fn check_external(opts: &Options, limits: crate::external::Limits) -> Result
 pub fn check(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     let (site, load_warnings) = Site::load(opts)?;
-    let mut report = site.render(&NullSink::new()).map_err(|mut d| {
+    let with_load_warnings = |mut d: Diagnostics| {
         d.extend(load_warnings.clone());
         d
-    })?;
+    };
+    // As `build`: each page's text is freed once the page is rendered.
+    let sink = NullSink::new();
+    let pages = site.render_pages(&sink, pass::Sources::Release).map_err(with_load_warnings)?;
+    let mut report = site.render_rest(pages, &sink).map_err(with_load_warnings)?;
     report.warnings.extend(load_warnings);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

@@ -47,9 +47,9 @@ struct PassTools<'a> {
 pub enum Sources {
     /// Kept: `serve` renders the same library again after an edit.
     Keep,
-    /// Freed, unless the page links to a heading elsewhere (the anchor check
-    /// after the pass may quote the link's line): a build renders each page
-    /// once, and its search texts take the place of the Markdown in memory.
+    /// Freed, unless the page has a link to a heading (`…#ankkuri`: the
+    /// anchor check after the pass may quote the link's line): a build renders
+    /// each page once, and its search texts take the place of the Markdown in memory.
     Release,
 }
 
