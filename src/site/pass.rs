@@ -2,8 +2,10 @@
 //! each page's Markdown is rendered, put through its template, written, and
 //! adapted into the print page in reading order, a batch at a time, so no
 //! page's HTML outlives its batch, nor a chapter's print HTML the next one
-//! (a 10,000-page site never holds them all).
-//! Checks that need every page — anchors, front-matter references — follow.
+//! (a 10,000-page site never holds them all). A build also frees each page's
+//! Markdown once the page is written ([`Sources::Release`]).
+//! Front-matter references are checked before the pass; anchors, which
+//! need every page, after it.
 //! [`Site::render_rest`] then writes everything that lists pages (sections,
 //! topics, feeds, the statement) and the search index. `serve` renders single
 //! pages through the entry points at the end.
