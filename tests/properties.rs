@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use handbook::content::front_matter::{parse, PageKind, ParseInput};
 use handbook::output::Sink;
-use handbook::site::{Options, Site};
+use handbook::site::{Options, Site, Sources};
 use proptest::prelude::*;
 
 /// Collects the output in memory.
@@ -115,8 +115,8 @@ proptest! {
             Err(d) => prop_assert!(d.has_errors()),
             Ok((site, _)) => {
                 let (first, second) = (Memory::default(), Memory::default());
-                let r1 = site.render(&first);
-                let r2 = site.render(&second);
+                let r1 = site.render(&first, Sources::Keep);
+                let r2 = site.render(&second, Sources::Keep);
                 prop_assert_eq!(r1.is_ok(), r2.is_ok());
                 if let Err(d) = r1 {
                     prop_assert!(d.has_errors());

@@ -43,6 +43,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::output::{MemorySink, Sink};
 use crate::render::Renderer;
+use crate::site::Sources;
 use crate::site::{Options, Site};
 
 use super::generation::Generation;
@@ -124,7 +125,7 @@ impl Builder {
         self.pending = Pending::Nothing;
         let (site, load_warnings) = Site::load(&self.opts)?;
         let sink = MemorySink::new();
-        let mut report = site.render(&sink).map_err(|mut d| {
+        let mut report = site.render(&sink, Sources::Keep).map_err(|mut d| {
             d.extend(load_warnings.clone());
             d
         })?;

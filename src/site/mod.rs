@@ -13,7 +13,7 @@ mod print;
 mod search;
 mod writer;
 
-pub use pass::PagesDone;
+pub use pass::{PagesDone, Sources};
 pub use writer::index_file;
 
 use std::path::{Path, PathBuf};
@@ -292,7 +292,7 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Diagnostics> {
         d
     };
     let staging = Staging::new(out).map_err(io_err)?;
-    let pages = site.render_pages(&staging, pass::Sources::Release).map_err(with_load_warnings)?;
+    let pages = site.render_pages(&staging, Sources::Release).map_err(with_load_warnings)?;
     // Every page is written and checked: a large site need not hold its sources any longer.
     site.lib.release_sources();
     let mut report = site.render_rest(pages, &staging).map_err(with_load_warnings)?;
@@ -323,14 +323,11 @@ pub fn check_external(opts: &Options, limits: crate::external::Limits) -> Result
 pub fn check(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     let (site, load_warnings) = Site::load(opts)?;
-    let with_load_warnings = |mut d: Diagnostics| {
+    // As `build`: each page's text is freed once the page is rendered.
+    let mut report = site.render(&NullSink::new(), Sources::Release).map_err(|mut d| {
         d.extend(load_warnings.clone());
         d
-    };
-    // As `build`: each page's text is freed once the page is rendered.
-    let sink = NullSink::new();
-    let pages = site.render_pages(&sink, pass::Sources::Release).map_err(with_load_warnings)?;
-    let mut report = site.render_rest(pages, &sink).map_err(with_load_warnings)?;
+    })?;
     report.warnings.extend(load_warnings);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

@@ -68,9 +68,9 @@ pub struct PagesDone {
 }
 
 impl Site {
-    /// Renders the whole site into `sink`.
-    pub fn render(&self, sink: &dyn Sink) -> Result<Report, Diagnostics> {
-        let done = self.render_pages(sink, Sources::Keep)?;
+    /// Renders the whole site into `sink`; with [`Sources::Release`], only once.
+    pub fn render(&self, sink: &dyn Sink, sources: Sources) -> Result<Report, Diagnostics> {
+        let done = self.render_pages(sink, sources)?;
         self.render_rest(done, sink)
     }
 
