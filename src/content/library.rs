@@ -28,7 +28,7 @@ pub struct SectionId(pub usize);
 /// A page's source file text. A build drops each page's text as soon as the
 /// page is rendered, unless a later check may still quote it
 /// ([`SourceText::release`]), so a large site never holds all its Markdown
-/// and all its rendered search texts at once. Shared access goes through a
+/// at once. Shared access goes through a
 /// lock, held only while the text is read.
 #[derive(Debug, Default)]
 pub struct SourceText(Mutex<String>);

@@ -7,8 +7,10 @@
 //! [`MIN_PART`] letters) that occurs inside it, so `verkosto` finds
 //! `perhekeskusverkosto`. The vocabulary is the site's own words.
 //!
-//! [`Dictionary`] is the same analysis for indexing a whole site: a word
-//! recurs thousands of times, so each distinct word is stemmed only once.
+//! [`Counter`] and [`Dictionary`] are the same analysis for indexing a whole
+//! site: texts are counted as they come (by words, not yet terms), and once
+//! all are counted, each distinct word is stemmed only once (a word recurs
+//! thousands of times).
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -186,23 +188,40 @@ fn term_of(lower: &mut TextAnalyzer, stemmer: &mut TextAnalyzer, word: &str) -> 
     fold(&one_token(stemmer, &word))
 }
 
-/// Every distinct word of a site and its term (an id into the sorted list of
-/// distinct terms): each distinct word is lower-cased and stemmed once, and
-/// each word of a text is cut out and counted once (see [`Dictionary::with_counts`]).
-pub struct Dictionary<'a> {
-    /// Word as written in the text → term id: by its [`packed`] key when it
-    /// has one, else by the word.
-    short: FxHashMap<Packed, u32>,
-    long: FxHashMap<&'a str, u32>,
+/// Every distinct term of a site, and how the words each counting task of a
+/// [`Counter`] numbered map to them: each distinct word is lower-cased and
+/// stemmed once, and each word of a text is cut out and counted once.
+pub struct Dictionary {
+    /// For each task, its word numbers → term ids.
+    maps: Vec<Vec<u32>>,
     /// Distinct terms, ascending; a term id is an index into this list.
     pub terms: Vec<String>,
 }
 
 /// A word of at most [`PACKED`] bytes as integers (see [`packed`]).
-type Packed = (u128, u64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Key(u64, u64, u64);
 
-/// A word a task of [`Dictionary::with_counts`] numbered, with its key when it has one.
-type TaskWord<'a> = (&'a str, Option<Packed>);
+impl Key {
+    /// The bytes of the word (zeros past its end) and its length.
+    fn bytes(self) -> ([u8; PACKED], usize) {
+        let mut b = [0u8; PACKED];
+        b[..8].copy_from_slice(&self.0.to_le_bytes());
+        b[8..16].copy_from_slice(&self.1.to_le_bytes());
+        b[16..].copy_from_slice(&self.2.to_le_bytes());
+        let len = b.iter().position(|&x| x == 0).unwrap_or(PACKED);
+        (b, len)
+    }
+}
+
+/// A word a task of a [`Counter`] numbered: its key, or itself when it is
+/// longer than a key holds. It holds no borrow of its text, so the text can
+/// be freed once counted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Word {
+    Short(Key),
+    Long(Box<str>),
+}
 
 /// The words of one text, counted: each distinct id with how often it
 /// occurs (in order of first occurrence), and the number of words in all.
@@ -211,6 +230,140 @@ type TaskWord<'a> = (&'a str, Option<Packed>);
 pub struct Counted {
     pub terms: Vec<(u32, u32)>,
     pub len: u32,
+}
+
+/// A text a [`Counter`] counted, by the word numbers of its task until
+/// [`Dictionary::counted`] makes them terms.
+#[derive(Debug, Default)]
+pub struct Pending {
+    words: Vec<(u32, u32)>,
+    len: u32,
+    task: u32,
+}
+
+/// Counts the words of texts as they come, before the site's terms are
+/// known: a page's text can be counted and freed as soon as the page is
+/// rendered. Texts are counted in tasks of [`TEXTS_PER_TASK`], each
+/// numbering its words in a table of its own, which holds far fewer words
+/// than its texts (a word recurs); [`Counter::finish`] maps them to terms.
+#[derive(Debug, Default)]
+pub struct Counter {
+    /// Each task's words, by their number.
+    tasks: Vec<Vec<Word>>,
+}
+
+impl Counter {
+    /// Counts `texts`, in parallel: one [`Pending`] for each, in order.
+    pub fn count(&mut self, texts: &[&str]) -> Vec<Pending> {
+        let done: Vec<(Vec<Word>, Vec<Counted>)> = texts
+            .par_chunks(TEXTS_PER_TASK)
+            .map(|chunk| {
+                // Nearly all words fit in `PACKED` bytes: those are numbered
+                // by their bytes as integers (no string hashing or comparing).
+                let mut short: FxHashMap<Key, u32> = FxHashMap::default();
+                let mut long: FxHashMap<&str, u32> = FxHashMap::default();
+                let mut words: Vec<Word> = Vec::new();
+                let mut tally = Tally::new(0);
+                let counted = chunk
+                    .iter()
+                    .map(|text| {
+                        for w in raw_words(text) {
+                            let key = packed(text, w);
+                            let mut new = |word: Word| {
+                                words.push(word);
+                                tally.grow();
+                                (words.len() - 1) as u32
+                            };
+                            let id = match key {
+                                Some(key) => *short.entry(key).or_insert_with(|| new(Word::Short(key))),
+                                None => *long.entry(w).or_insert_with(|| new(Word::Long(w.into()))),
+                            };
+                            tally.count(id, 1);
+                        }
+                        tally.take()
+                    })
+                    .collect();
+                (words, counted)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(texts.len());
+        for (words, counted) in done {
+            let task = self.tasks.len() as u32;
+            out.extend(counted.into_iter().map(|Counted { terms, len }| Pending { words: terms, len, task }));
+            self.tasks.push(words);
+        }
+        out
+    }
+
+    /// The dictionary of every text counted: each distinct word (in
+    /// parallel) analysed once. The tasks name the same words many times
+    /// over: they are told apart by their keys where they have one.
+    pub fn finish(self) -> Dictionary {
+        type Distinct<'a> = (FxHashSet<Key>, FxHashSet<&'a str>);
+        let (short, long): Distinct = self
+            .tasks
+            .par_iter()
+            .flat_map_iter(|words| words.iter())
+            .fold(Distinct::default, |(mut short, mut long), word| {
+                match word {
+                    Word::Short(key) => {
+                        short.insert(*key);
+                    }
+                    Word::Long(w) => {
+                        long.insert(w);
+                    }
+                }
+                (short, long)
+            })
+            .reduce(Distinct::default, |(a_short, a_long), (b_short, b_long)| {
+                let (a_len, b_len) = (a_short.len(), b_short.len());
+                let short = union(a_short, a_len, b_short, b_len);
+                let (a_len, b_len) = (a_long.len(), b_long.len());
+                (short, union(a_long, a_len, b_long, b_len))
+            });
+        // Each distinct word once, with its key when it has one.
+        let words: Vec<(Option<Key>, &str)> = short.into_iter().map(|k| (Some(k), "")).chain(long.into_iter().map(|w| (None, w))).collect();
+        let stems: Vec<String> = words
+            .par_iter()
+            .map_init(
+                || (lower_caser(), word_stemmer()),
+                |(lower, stemmer), (key, w)| match key {
+                    Some(key) => {
+                        let (bytes, len) = key.bytes();
+                        // A key holds a whole word, cut from a text at character bounds.
+                        term_of(lower, stemmer, std::str::from_utf8(&bytes[..len]).unwrap_or_default())
+                    }
+                    None => term_of(lower, stemmer, w),
+                },
+            )
+            .collect();
+        let mut terms = stems.clone();
+        terms.par_sort_unstable();
+        terms.dedup();
+        let (mut short, mut long): (FxHashMap<Key, u32>, FxHashMap<&str, u32>) = Default::default();
+        for ((key, w), s) in words.into_iter().zip(&stems) {
+            let id = terms.binary_search(s).unwrap_or(0) as u32;
+            match key {
+                Some(key) => short.insert(key, id),
+                None => long.insert(w, id),
+            };
+        }
+        let maps = self
+            .tasks
+            .par_iter()
+            .map(|words| {
+                words
+                    .iter()
+                    .map(|w| match w {
+                        Word::Short(key) => short.get(key),
+                        Word::Long(w) => long.get(&**w),
+                    })
+                    .map(|id| id.copied().unwrap_or(0))
+                    .collect()
+            })
+            .collect();
+        Dictionary { maps, terms }
+    }
 }
 
 /// Counts of ids, all zero between uses: `count` adds to it, `take` empties it
@@ -269,7 +422,7 @@ const PACKED: usize = 24;
 /// is not alphanumeric), so two words have the same key only if they are
 /// the same.
 #[inline]
-fn packed(text: &str, word: &str) -> Option<Packed> {
+fn packed(text: &str, word: &str) -> Option<Key> {
     let len = word.len();
     if len > PACKED {
         return None;
@@ -285,122 +438,51 @@ fn packed(text: &str, word: &str) -> Option<Packed> {
             b
         }
     };
-    let (lo, hi) = bytes.split_at(16);
-    let lo = u128::from_le_bytes(lo.try_into().unwrap_or_default());
-    let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
-    let keep = |bits: usize| if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 };
-    Some((lo & keep(8 * len), (hi as u128 & keep((8 * len).saturating_sub(128))) as u64))
+    let word = |i: usize| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().unwrap_or_default());
+    // The low `bits` bits of the `i`th word of the key (bits from its start).
+    let keep = |i: usize| {
+        let bits = (8 * len).saturating_sub(64 * i);
+        if bits >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << bits) - 1
+        }
+    };
+    Some(Key(word(0) & keep(0), word(1) & keep(1), word(2) & keep(2)))
 }
 
-/// Texts one task of [`Dictionary::with_counts`] cuts into words: their words
-/// are numbered in a table of the task's own, which holds far fewer words
-/// than the texts have (a word recurs), and mapped to terms once all are known.
+/// Texts one task of a [`Counter`] cuts into words: their words are
+/// numbered in a table of the task's own, mapped to terms once all are known.
 const TEXTS_PER_TASK: usize = 256;
 
-impl<'a> Dictionary<'a> {
+impl Dictionary {
     /// The dictionary of all `texts` and, for each text in order, its terms
     /// counted: every word of every text is cut out and hashed once.
-    pub fn with_counts(texts: &[&'a str]) -> (Dictionary<'a>, Vec<Counted>) {
-        let mut tasks: Vec<(Vec<TaskWord<'a>>, Vec<Counted>)> = texts
-            .par_chunks(TEXTS_PER_TASK)
-            .map(|chunk| {
-                // Nearly all words fit in `PACKED` bytes: those are numbered
-                // by their bytes as integers (no string hashing or comparing).
-                let mut short: FxHashMap<Packed, u32> = FxHashMap::default();
-                let mut long: FxHashMap<&'a str, u32> = FxHashMap::default();
-                let mut words: Vec<TaskWord<'a>> = Vec::new();
-                let mut tally = Tally::new(0);
-                let counted: Vec<Counted> = chunk
-                    .iter()
-                    .map(|text| {
-                        for w in raw_words(text) {
-                            let key = packed(text, w);
-                            let new = || {
-                                words.push((w, key));
-                                tally.grow();
-                                (words.len() - 1) as u32
-                            };
-                            let id = match key {
-                                Some(key) => *short.entry(key).or_insert_with(new),
-                                None => *long.entry(w).or_insert_with(new),
-                            };
-                            tally.count(id, 1);
-                        }
-                        tally.take()
-                    })
-                    .collect();
-                (words, counted)
-            })
-            .collect();
-        let dict = Dictionary::of_words(tasks.par_iter().flat_map_iter(|(words, _)| words.iter().copied()));
-        // A task's words become terms; two words of one text can share a
-        // term (`Äiti`, `äiti`), so each text is counted again, by term, in
-        // place (it has no more terms than it had words).
-        let terms = dict.terms.len();
-        tasks.par_iter_mut().for_each_init(
-            || Tally::new(terms),
-            |tally, (words, counted)| {
-                let term: Vec<u32> = words
-                    .iter()
-                    .map(|(w, key)| match key {
-                        Some(key) => dict.short.get(key),
-                        None => dict.long.get(w),
-                    })
-                    .map(|id| id.copied().unwrap_or(0))
-                    .collect();
-                for c in counted {
-                    for &(w, n) in &c.terms {
-                        tally.count(term[w as usize], n);
-                    }
-                    tally.take_into(&mut c.terms);
-                }
-            },
-        );
-        (dict, tasks.into_iter().flat_map(|(_, counted)| counted).collect())
+    pub fn with_counts(texts: &[&str]) -> (Dictionary, Vec<Counted>) {
+        let mut counter = Counter::default();
+        let pending = counter.count(texts);
+        let dict = counter.finish();
+        let counted = dict.counted_all(pending);
+        (dict, counted)
     }
 
-    /// Analyses each distinct word of `words` (in parallel) once. The tasks
-    /// name the same words many times over: they are told apart by their
-    /// keys where they have one, which needs no reading of the texts.
-    fn of_words(words: impl ParallelIterator<Item = TaskWord<'a>>) -> Dictionary<'a> {
-        type Distinct<'a> = (FxHashMap<Packed, &'a str>, FxHashSet<&'a str>);
-        let (short, long): Distinct<'a> = words
-            .fold(Distinct::default, |(mut short, mut long), (word, key)| {
-                match key {
-                    Some(key) => {
-                        short.entry(key).or_insert(word);
-                    }
-                    None => {
-                        long.insert(word);
-                    }
-                }
-                (short, long)
-            })
-            .reduce(Distinct::default, |(a_short, a_long), (b_short, b_long)| {
-                // A key is its word's bytes: where both have a key, they have the same word.
-                let (a_len, b_len) = (a_short.len(), b_short.len());
-                let short = union(a_short, a_len, b_short, b_len);
-                let (a_len, b_len) = (a_long.len(), b_long.len());
-                (short, union(a_long, a_len, b_long, b_len))
-            });
-        // Each distinct word once, with its key when it has one.
-        let mut words: Vec<TaskWord<'a>> =
-            short.into_iter().map(|(k, w)| (w, Some(k))).chain(long.into_iter().map(|w| (w, None))).collect();
-        words.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let stems: Vec<String> =
-            words.par_iter().map_init(|| (lower_caser(), word_stemmer()), |(lower, stemmer), (w, _)| term_of(lower, stemmer, w)).collect();
-        let mut terms = stems.clone();
-        terms.par_sort_unstable();
-        terms.dedup();
-        let (mut short, mut long) = (FxHashMap::default(), FxHashMap::default());
-        for ((w, key), s) in words.into_iter().zip(&stems) {
-            let id = terms.binary_search(s).unwrap_or(0) as u32;
-            match key {
-                Some(key) => short.insert(key, id),
-                None => long.insert(w, id),
-            };
+    /// `pending`'s texts by term, in order (in parallel).
+    pub fn counted_all(&self, pending: Vec<Pending>) -> Vec<Counted> {
+        let terms = self.terms.len();
+        pending.into_par_iter().map_init(|| Tally::new(terms), |tally, p| self.counted(p, tally)).collect()
+    }
+
+    /// A text a [`Counter`] counted, by term: two words of a text can share
+    /// a term (`Äiti`, `äiti`), so it is counted again, in place (it has no
+    /// more terms than it had words). `tally` has room for every term.
+    pub fn counted(&self, pending: Pending, tally: &mut Tally) -> Counted {
+        let Pending { mut words, len, task } = pending;
+        let map = self.maps.get(task as usize).map_or(&[][..], Vec::as_slice);
+        for &(w, n) in &words {
+            tally.count(map.get(w as usize).copied().unwrap_or(0), n);
         }
-        Dictionary { short, long, terms }
+        tally.take_into(&mut words);
+        Counted { terms: words, len }
     }
 
     /// Compound parts of every term, by id (see [`parts`]).
@@ -572,7 +654,7 @@ mod tests {
         for w in words {
             // Alone, first of many, last after others, and before a long tail.
             let texts = [w.to_string(), format!("{w} loput"), format!("alku {w}"), format!("{w}{}", " z".repeat(20))];
-            let at: Vec<Option<(u128, u64)>> = texts
+            let at: Vec<Option<Key>> = texts
                 .iter()
                 .map(|t| {
                     let start = t.find(w).unwrap();
@@ -587,8 +669,9 @@ mod tests {
         assert_eq!(distinct.len(), keys.len(), "different words, different keys");
     }
 
-    #[test]
-    fn the_dictionary_gives_the_analyzers_terms() {
+    /// Texts with words of every kind, enough of them for several counting
+    /// tasks, each numbering its words its own way.
+    fn many_texts() -> Vec<&'static str> {
         let texts = [
             "Perhekeskuksen käytäntö, kotoutumista! 681/2023 H2 ÄITI Äiti äiti ÅLAND œuvre naïve İstanbul ΣΟΦΙΑ",
             "perhekeskus PERHEKESKUKSESSA Äiti ääni; verkostojohtaminen",
@@ -599,8 +682,12 @@ mod tests {
             "lentokonesuihkuturbiinimoottoriapumekaanikko perhekeskustyössä perhekeskustyöntekijä \
              perhekeskustyöntekijöiden perhekeskustyöntekijöide perhekeskustyöntekijöiden",
         ];
-        // Enough texts for several tasks, each numbering its words its own way.
-        let many: Vec<&str> = (0..3 * TEXTS_PER_TASK + 5).map(|i| texts[(i * 7 + i / TEXTS_PER_TASK) % texts.len()]).collect();
+        (0..3 * TEXTS_PER_TASK + 5).map(|i| texts[(i * 7 + i / TEXTS_PER_TASK) % texts.len()]).collect()
+    }
+
+    #[test]
+    fn the_dictionary_gives_the_analyzers_terms() {
+        let many = many_texts();
         let (dict, counted) = Dictionary::with_counts(&many);
         assert_eq!(counted.len(), many.len());
         let mut a = analyzer();
@@ -626,5 +713,28 @@ mod tests {
         assert_eq!(of("verkostojohtamin"), vec!["verkosto"]);
         assert_eq!(of("perhekeskusverkosto"), vec!["perhekeskus", "verkosto"]);
         assert_eq!(of("verkosto"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn texts_counted_in_batches_as_they_come_count_as_all_at_once() {
+        let many = many_texts();
+        let (dict, at_once) = Dictionary::with_counts(&many);
+        // Batches smaller and larger than a task, and an empty one.
+        let mut counter = Counter::default();
+        let mut pending = Vec::new();
+        let mut rest = &many[..];
+        for size in [1, 0, TEXTS_PER_TASK / 3, TEXTS_PER_TASK + 7, usize::MAX] {
+            let (batch, after) = rest.split_at(size.min(rest.len()));
+            pending.extend(counter.count(batch));
+            rest = after;
+        }
+        assert_eq!(pending.len(), many.len());
+        let batched = counter.finish();
+        assert_eq!(batched.terms, dict.terms);
+        let counted = batched.counted_all(pending);
+        for ((text, a), b) in many.iter().zip(&at_once).zip(&counted) {
+            assert_eq!((&a.terms, a.len), (&b.terms, b.len), "{text}");
+        }
+        assert!(counted.iter().any(|c| c.len > 1), "the texts have words");
     }
 }

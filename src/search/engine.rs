@@ -28,7 +28,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{doc, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
-use super::analyze::{self, Counted, Dictionary, Tally};
+use super::analyze::{self, Counted, Counter, Pending, Tally};
 use super::expand;
 use super::input::{Input, PageMeta};
 use crate::markdown::TextSection;
@@ -313,27 +313,55 @@ fn joined(field: &Counted) -> String {
     s
 }
 
+/// Sections counted before their index is built (by the build's pass, so
+/// that each page's search text can be freed once its page is written):
+/// the counter, and for each input, by its place in the inputs, the counts
+/// of its sections' headings and texts in turn (see [`count_sections`]).
+/// An input with none, or not two for each of its sections, is counted
+/// when the index is built.
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub counter: Counter,
+    pub inputs: Vec<Vec<Pending>>,
+}
+
+/// Counts the sections of each of `inputs` (their headings and texts in
+/// turn) with `counter`: one list for each input.
+pub fn count_sections(counter: &mut Counter, inputs: &[&[TextSection]]) -> Vec<Vec<Pending>> {
+    let texts: Vec<&str> = inputs.iter().flat_map(|s| s.iter().flat_map(|s| [s.heading.as_str(), s.text.as_str()])).collect();
+    let mut counted = counter.count(&texts).into_iter();
+    inputs.iter().map(|s| counted.by_ref().take(2 * s.len()).collect()).collect()
+}
+
 impl SearchIndex {
-    /// Indexes `inputs` (see `input::inputs`) for `purpose`.
-    pub fn build(inputs: &[Input], purpose: Purpose) -> tantivy::Result<SearchIndex> {
+    /// Indexes `inputs` (see `input::inputs`) for `purpose`, with the
+    /// sections `counts` has counted already.
+    pub fn build(inputs: &[Input], counts: Counts, purpose: Purpose) -> tantivy::Result<SearchIndex> {
         let sections: Vec<(usize, &TextSection)> =
             inputs.iter().enumerate().flat_map(|(i, p)| p.sections.iter().map(move |s| (i, s))).collect();
         if sections.len() >= MAX_SECTIONS {
             return Err(tantivy::TantivyError::InvalidArgument(format!("osioita on {}, enintään {}", sections.len(), MAX_SECTIONS - 1)));
         }
-        // Each page's title and metadata, then each section's heading and text.
-        let texts: Vec<&str> = inputs
-            .iter()
-            .flat_map(|p| [p.meta.title.as_str(), p.meta_text.as_str()])
-            .chain(sections.iter().flat_map(|(_, s)| [s.heading.as_str(), s.text.as_str()]))
-            .collect();
-        let (dict, counted) = Dictionary::with_counts(&texts);
-        drop(texts);
-        let mut counted = counted.into_iter();
-        // `with_counts` counts every text: never a default.
-        let mut pair = || -> [Counted; 2] { [counted.next().unwrap_or_default(), counted.next().unwrap_or_default()] };
-        let page_pairs: Vec<[Counted; 2]> = inputs.iter().map(|_| pair()).collect();
-        let mut section_pairs: Vec<[Counted; 2]> = sections.iter().map(|_| pair()).collect();
+        // Sections counted before (by the build's pass) where they were,
+        // the rest now; then each page's title and metadata.
+        let Counts { mut counter, inputs: mut counted_before } = counts;
+        counted_before.resize_with(inputs.len(), Vec::new);
+        let mut before: Vec<Option<Vec<Pending>>> =
+            counted_before.into_iter().zip(inputs).map(|(c, p)| Some(c).filter(|c| c.len() == 2 * p.sections.len())).collect();
+        let missing: Vec<&[TextSection]> = inputs.iter().zip(&before).filter(|(_, c)| c.is_none()).map(|(p, _)| p.sections).collect();
+        let mut counted_now = count_sections(&mut counter, &missing).into_iter();
+        let heads: Vec<&str> = inputs.iter().flat_map(|p| [p.meta.title.as_str(), p.meta_text.as_str()]).collect();
+        let heads = counter.count(&heads);
+        let section_texts: Vec<Pending> =
+            before.iter_mut().flat_map(|c| c.take().or_else(|| counted_now.next()).unwrap_or_default()).collect();
+        let dict = counter.finish();
+        let mut heads = dict.counted_all(heads).into_iter();
+        let mut section_texts = dict.counted_all(section_texts).into_iter();
+        // Every text is counted: never a default.
+        let page_pairs: Vec<[Counted; 2]> =
+            inputs.iter().map(|_| [heads.next().unwrap_or_default(), heads.next().unwrap_or_default()]).collect();
+        let mut section_pairs: Vec<[Counted; 2]> =
+            sections.iter().map(|_| [section_texts.next().unwrap_or_default(), section_texts.next().unwrap_or_default()]).collect();
         let parts = dict.parts();
         let tally = || Tally::new(dict.terms.len());
         // Title, metadata and the title's compound parts are the page's, the
@@ -697,7 +725,7 @@ mod tests {
             .collect();
         let docs: usize = sections.iter().map(Vec::len).sum();
         assert!(docs > BATCH, "more than one batch: {docs}");
-        let index = SearchIndex::build(&inputs, Purpose::Queries).unwrap();
+        let index = SearchIndex::build(&inputs, Counts::default(), Purpose::Queries).unwrap();
         assert!(index.tantivy().unwrap().reader.searcher().segment_readers().len() > 1, "sections spread over segments");
         let from_tantivy = index.tantivy_postings().unwrap();
         assert!(from_tantivy.len() > 20, "{}", from_tantivy.len());
@@ -706,9 +734,44 @@ mod tests {
         };
         assert_eq!(bits(&index.postings), bits(&from_tantivy));
         // The export's index has the same scores and no tantivy index.
-        let export = SearchIndex::build(&inputs, Purpose::Export).unwrap();
+        let export = SearchIndex::build(&inputs, Counts::default(), Purpose::Export).unwrap();
         assert_eq!(bits(&export.postings), bits(&from_tantivy));
         assert!(export.search("verkosto", 3).is_err() && export.docs.iter().all(|d| d.text.is_empty()));
         assert!(!index.search("verkosto", 3).unwrap().is_empty());
+    }
+
+    #[test]
+    fn sections_counted_ahead_score_as_counted_at_build() {
+        let (metas, meta_texts, sections) = corpus();
+        fn inputs<'a>(metas: &[PageMeta], texts: &[String], sections: &'a [Vec<TextSection>]) -> Vec<Input<'a>> {
+            metas.iter().zip(texts).zip(sections).map(|((m, t), s)| Input { meta: m.clone(), meta_text: t.clone(), sections: s }).collect()
+        }
+        let inputs = |sections| inputs(&metas, &meta_texts, sections);
+        let whole = SearchIndex::build(&inputs(&sections), Counts::default(), Purpose::Export).unwrap();
+        // Every other input counted ahead, in batches of three, its texts then
+        // freed, as the build's pass does; one with a count that does not fit
+        // its sections (counted again at build: it keeps its texts).
+        let mut counts = Counts::default();
+        counts.inputs.resize_with(sections.len(), Vec::new);
+        let mut freed = sections.clone();
+        let ahead: Vec<usize> = (0..sections.len()).step_by(2).collect();
+        for batch in ahead.chunks(3) {
+            let of: Vec<&[TextSection]> = batch.iter().map(|&i| sections[i].as_slice()).collect();
+            for (&i, counted) in batch.iter().zip(count_sections(&mut counts.counter, &of)) {
+                counts.inputs[i] = counted;
+                freed[i].iter_mut().for_each(|s| s.text = String::new());
+            }
+        }
+        let twice = [sections[1].clone(), sections[1].clone()].concat();
+        counts.inputs[1] = count_sections(&mut counts.counter, &[&twice]).remove(0);
+        let ahead_index = SearchIndex::build(&inputs(&freed), counts, Purpose::Export).unwrap();
+        let bits = |p: &BTreeMap<String, Postings>| -> Vec<(String, Vec<(u32, u32)>)> {
+            p.iter().map(|(t, hits)| (t.clone(), hits.iter().map(|(d, s)| (*d, s.to_bits())).collect())).collect()
+        };
+        assert!(whole.postings.len() > 20);
+        assert_eq!(bits(&ahead_index.postings), bits(&whole.postings));
+        // Without the counts, the freed texts would be missing from the index.
+        let blind = SearchIndex::build(&inputs(&freed), Counts::default(), Purpose::Export).unwrap();
+        assert_ne!(bits(&blind.postings), bits(&whole.postings));
     }
 }

@@ -2,8 +2,10 @@
 //! each page's Markdown is rendered, put through its template, written, and
 //! adapted into the print page in reading order, a batch at a time, so no
 //! page's HTML outlives its batch, nor a chapter's print HTML the next one
-//! (a 10,000-page site never holds them all). A build also frees each page's
-//! Markdown once the page is written ([`Sources::Release`]).
+//! (a 10,000-page site never holds them all). Each batch's search texts
+//! are counted for the index as soon as the batch is rendered, and a build
+//! then frees them, as it frees each page's Markdown once the page is
+//! written ([`Sources::Release`]).
 //! Front-matter references are checked before the pass; anchors, which
 //! need every page, after it.
 //! [`Site::render_rest`] then writes everything that lists pages (sections,
@@ -24,11 +26,13 @@ use crate::content::library::ROOT;
 use crate::content::PageId;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::links::LinkResolver;
-use crate::markdown::{self, RenderOptions, Rendered, Source};
+use crate::markdown::{self, RenderOptions, Rendered, Source, TextSection};
 use crate::output::{Sink, Stream};
 use crate::render::print::Chapters;
 use crate::render::views::{Summaries, Views};
 use crate::render::Renderer;
+use crate::search::analyze::{Counter, Pending};
+use crate::search::engine::{count_sections, Counts};
 
 /// Pages rendered per batch of the pass: enough to keep every core busy,
 /// few enough that their HTML is a small part of the memory.
@@ -47,11 +51,12 @@ struct PassTools<'a> {
 /// What the pass does with a page's source text once the page is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sources {
-    /// Kept: `serve` renders the same library again after an edit.
+    /// Kept, with the pages' search texts: `serve` renders the same library
+    /// again after an edit, and indexes the texts again.
     Keep,
     /// Freed, unless the page has a link to a heading (`…#ankkuri`: the
-    /// anchor check after the pass may quote the link's line): a build renders
-    /// each page once, and its search texts take the place of the Markdown in memory.
+    /// anchor check after the pass may quote the link's line), and its search
+    /// texts once counted: a build renders each page once.
     Release,
 }
 
@@ -61,10 +66,24 @@ pub enum Sources {
 pub struct PagesDone {
     pages_md: Vec<Rendered>,
     sections_md: Vec<Rendered>,
+    /// The pages' search texts, counted (by page id: pages come first in the search's inputs).
+    counts: Counts,
     changes: ChangeSet,
     renderer: Renderer,
     warnings: Diagnostics,
     clock: Clock,
+}
+
+/// One page of a batch of the pass (see [`Site::page_batch`]).
+struct PageDone {
+    /// Its Markdown, without the HTML (written).
+    md: Rendered,
+    /// Whether it was written.
+    result: Result<(), Diagnostic>,
+    /// For a chapter, its HTML as the print page shows it.
+    print: String,
+    /// Its search texts, counted.
+    counted: Vec<Pending>,
 }
 
 impl Site {
@@ -95,6 +114,8 @@ impl Site {
         let resolver = self.resolver();
         let sections_md = self.markdown_sections(table_label(&self.config));
         let mut pages_md = vec![Rendered::default(); self.lib.pages.len()];
+        let mut counts = Counts { counter: Counter::default(), inputs: Vec::new() };
+        counts.inputs.resize_with(self.lib.pages.len(), Vec::new);
         let mut results: Vec<Result<(), Diagnostic>> = Vec::new();
         {
             let views = self.views(&changes);
@@ -108,8 +129,11 @@ impl Site {
             let tools = PassTools { views: &views, writer: &writer, resolver: &resolver, on_page: chapters(self), sources };
             let batches: Vec<&[PageId]> = order.chunks(BATCH).collect();
             // The print page's template (which lists every chapter) is rendered with the first batch.
-            let (shell, mut first) =
-                rayon::join(|| self.print_shell(&writer), || batches.first().map(|batch| self.page_batch(&tools, batch, 0, chapter_count)));
+            let counter = &mut counts.counter;
+            let (shell, mut first) = rayon::join(
+                || self.print_shell(&writer),
+                || batches.first().map(|batch| self.page_batch(&tools, batch, 0, chapter_count, counter)),
+            );
             match shell {
                 Ok(shell) => {
                     let written = writer.sink.write_stream(&index_file(PRINT_PATH), &mut |out| {
@@ -123,16 +147,18 @@ impl Site {
                             let previous = std::mem::take(&mut chapters);
                             let (done, wrote) = match first.take() {
                                 Some(done) => (done, Ok(())),
-                                None => {
-                                    rayon::join(|| self.page_batch(&tools, batch, b * BATCH, chapter_count), || write(&mut *out, previous))
-                                }
+                                None => rayon::join(
+                                    || self.page_batch(&tools, batch, b * BATCH, chapter_count, counter),
+                                    || write(&mut *out, previous),
+                                ),
                             };
                             wrote?;
-                            for (k, (id, (md, result, print))) in batch.iter().zip(done).enumerate() {
+                            for (k, (id, PageDone { md, result, print, counted })) in batch.iter().zip(done).enumerate() {
                                 if b * BATCH + k < chapter_count {
                                     chapters.push((b * BATCH + k, print));
                                 }
                                 pages_md[id.0] = md;
+                                counts.inputs[id.0] = counted;
                                 results.push(result);
                             }
                         }
@@ -151,23 +177,18 @@ impl Site {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(PagesDone { pages_md, sections_md, changes, renderer, warnings: diags, clock })
+        Ok(PagesDone { pages_md, sections_md, counts, changes, renderer, warnings: diags, clock })
     }
 
     /// One batch of the pass: each page's Markdown (its HTML dropped once
-    /// written), the result of writing it, and, for a chapter, its HTML as
-    /// the print page shows it. `first` is the batch's place in `order`.
-    fn page_batch(
-        &self,
-        tools: &PassTools,
-        batch: &[PageId],
-        first: usize,
-        chapter_count: usize,
-    ) -> Vec<(Rendered, Result<(), Diagnostic>, String)> {
+    /// written), the result of writing it, for a chapter its HTML as the
+    /// print page shows it, and its search texts counted by `counter` (see
+    /// [`Counts`]). `first` is the batch's place in `order`.
+    fn page_batch(&self, tools: &PassTools, batch: &[PageId], first: usize, chapter_count: usize, counter: &mut Counter) -> Vec<PageDone> {
         let PassTools { views, writer, resolver, on_page, sources } = tools;
         // One template context per worker, refilled for each page: the shared
         // values (site, strings, navigation) are not copied for every page.
-        batch
+        let mut done: Vec<(Rendered, Result<(), Diagnostic>, String)> = batch
             .par_iter()
             .enumerate()
             .map_init(
@@ -186,7 +207,16 @@ impl Site {
                     (md, result, print)
                 },
             )
-            .collect()
+            .collect();
+        // The search texts are counted a batch at a time (a task's table of
+        // words serves many pages); a build then frees them, as it freed the
+        // Markdown: nothing but the count reads a page's search text.
+        let sections: Vec<&[TextSection]> = done.iter().map(|(md, ..)| md.sections.as_slice()).collect();
+        let counted = count_sections(counter, &sections);
+        if *sources == Sources::Release {
+            done.iter_mut().flat_map(|(md, ..)| &mut md.sections).for_each(|s| s.text = String::new());
+        }
+        done.into_iter().zip(counted).map(|((md, result, print), counted)| PageDone { md, result, print, counted }).collect()
     }
 
     /// Everything rendered Markdown is checked for once every page is rendered.
@@ -200,7 +230,7 @@ impl Site {
     /// Section pages, topics, feeds and redirects, the statement, the changes
     /// page of a preview, static files, and search: what lists other pages.
     pub fn render_rest(&self, done: PagesDone, sink: &dyn Sink) -> Result<Report, Diagnostics> {
-        let PagesDone { pages_md, sections_md, changes, renderer, warnings: mut diags, mut clock } = done;
+        let PagesDone { pages_md, sections_md, counts, changes, renderer, warnings: mut diags, mut clock } = done;
         let views = self.views(&changes);
         let writer = Writer::new(sink, &renderer, &views);
         // Static files first, before the two sides below write at once. Content
@@ -213,7 +243,7 @@ impl Site {
         // on its own serial steps (the index's writer, the export's shards).
         let (mut results, searched) = rayon::join(
             || self.render_listings(&views, &writer, &sections_md, &changes),
-            || self.write_search(&views, &writer, Cow::Owned(pages_md), &sections_md),
+            || self.write_search(&views, &writer, Cow::Owned(pages_md), &sections_md, counts),
         );
         results.extend([copied, searched]);
         clock.lap("lists+search");
@@ -465,7 +495,7 @@ impl Site {
         let writer = Writer::new(sink, renderer, &views);
         let results = [
             self.render_statement(&writer).and_then(|()| self.render_print(&writer, &|id| pages[id.0].html.as_str())),
-            self.write_search(&views, &writer, Cow::Borrowed(pages), sections),
+            self.write_search(&views, &writer, Cow::Borrowed(pages), sections, Counts::default()),
         ];
         let diags: Diagnostics = results.into_iter().filter_map(Result::err).collect();
         if diags.has_errors() {

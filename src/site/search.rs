@@ -11,22 +11,26 @@ use crate::content;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use crate::render::views::Views;
+use crate::search::engine::{Counts, Purpose};
+use crate::search::input::Input;
+use crate::search::SearchIndex;
 
 impl Site {
     /// What search indexes: pages and section pages, from their rendered Markdown.
-    pub fn search_inputs<'a>(&'a self, pages_md: &'a [Rendered], sections_md: &'a [Rendered]) -> Vec<crate::search::input::Input<'a>> {
+    pub fn search_inputs<'a>(&'a self, pages_md: &'a [Rendered], sections_md: &'a [Rendered]) -> Vec<Input<'a>> {
         let url = |p: &str| format!("{}{}", self.config.base_path(), p);
         let phase = |id: &str| self.config.phase_label(id).map(str::to_string);
         crate::search::input::inputs(&self.lib, pages_md, sections_md, &url, &phase)
     }
 
     /// The search index of `inputs`, as built for the site, for `purpose`.
-    pub fn search_index(
-        &self,
-        inputs: &[crate::search::input::Input],
-        purpose: crate::search::engine::Purpose,
-    ) -> Result<crate::search::SearchIndex, Diagnostic> {
-        crate::search::SearchIndex::build(inputs, purpose).map_err(|e| {
+    pub fn search_index(&self, inputs: &[Input], purpose: Purpose) -> Result<SearchIndex, Diagnostic> {
+        self.search_index_counted(inputs, Counts::default(), purpose)
+    }
+
+    /// As [`Site::search_index`], with the sections `counts` has counted already.
+    fn search_index_counted(&self, inputs: &[Input], counts: Counts, purpose: Purpose) -> Result<SearchIndex, Diagnostic> {
+        SearchIndex::build(inputs, counts, purpose).map_err(|e| {
             Diagnostic::error(content::CONTENT_DIR, 0, 0, format!("hakemistoa ei voitu rakentaa: {e}"))
                 .with_help("ilmoita tästä ohjelman kehittäjille")
         })
@@ -45,6 +49,7 @@ impl Site {
         writer: &Writer,
         pages_md: Cow<'_, [Rendered]>,
         sections_md: &[Rendered],
+        counts: Counts,
     ) -> Result<(), Diagnostic> {
         let write_error = |e: std::io::Error| {
             Diagnostic::error("haku", 0, 0, format!("hakemistoa ei voitu kirjoittaa ({})", crate::fsutil::io_reason(&e)))
@@ -54,7 +59,7 @@ impl Site {
             // The export reads each result's title, address and headings from
             // `inputs` and writes them while the index is built: both keep the cores busy.
             rayon::join(
-                || self.search_index(&inputs, crate::search::engine::Purpose::Export),
+                || self.search_index_counted(&inputs, counts, Purpose::Export),
                 || crate::search::export::result_chunks(&inputs, writer.sink),
             )
         };
