@@ -93,7 +93,11 @@ pub fn adapt_into(html: &str, prefix: &str, chapters: &Chapters, out: &mut Strin
             } else if b[i] == b'"' {
                 Some(i + 1)
             } else {
+                // On to the next space (where an attribute may start), quote or end of the tag.
                 i += 1;
+                while i < b.len() && !matches!(b[i], b' ' | b'"' | b'>') {
+                    i += 1;
+                }
                 None
             };
             // Inside a quoted value: on past its closing quote.
