@@ -178,32 +178,44 @@ pub const INLINE_POSTINGS: usize = 512;
 
 /// Terms with their postings, scores scaled per term to 16 bits.
 fn term_shards(index: &SearchIndex, sink: &dyn Sink) -> io::Result<Value> {
+    // Each term's postings encoded (and a common term's named by its hash) in
+    // parallel; the shards, which need the terms in order, then on one thread.
+    let encoded: Vec<(f32, Vec<u8>, Option<String>)> = index
+        .postings
+        .par_iter()
+        .map(|(_, postings)| {
+            let max = postings.iter().map(|p| p.1).fold(0.0f32, f32::max);
+            let mut block = Vec::with_capacity(postings.len() * 4);
+            let mut last = 0;
+            for (doc, score) in postings {
+                varint(&mut block, u64::from(doc - last));
+                last = *doc;
+                let q = if max > 0.0 { (score / max * 65535.0).round().clamp(1.0, 65535.0) as u16 } else { 0 };
+                block.extend_from_slice(&q.to_le_bytes());
+            }
+            let name = (block.len() > INLINE_POSTINGS).then(|| hash(&block));
+            (max, block, name)
+        })
+        .collect();
     let mut shards = Shards::new("t", sink);
     let mut separate: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for (term, postings) in &index.postings {
-        let max = postings.iter().map(|p| p.1).fold(0.0f32, f32::max);
-        let mut block = Vec::with_capacity(postings.len() * 4);
-        let mut last = 0;
-        for (doc, score) in postings {
-            varint(&mut block, u64::from(doc - last));
-            last = *doc;
-            let q = if max > 0.0 { (score / max * 65535.0).round().clamp(1.0, 65535.0) as u16 } else { 0 };
-            block.extend_from_slice(&q.to_le_bytes());
-        }
+    for ((term, postings), (max, block, name)) in index.postings.iter().zip(encoded) {
         let buf = shards.record(term);
         buf.extend_from_slice(&max.to_le_bytes());
         varint(buf, postings.len() as u64);
-        if block.len() <= INLINE_POSTINGS {
+        match name {
             // The block's length lets a reader skip the terms it does not need.
-            varint(buf, block.len() as u64);
-            buf.extend_from_slice(&block);
-        } else {
+            None => {
+                varint(buf, block.len() as u64);
+                buf.extend_from_slice(&block);
+            }
             // Length 0, then the 12-letter content hash naming `p-<hash>.bin`.
-            let name = hash(&block);
-            varint(buf, 0);
-            buf.extend_from_slice(name.as_bytes());
-            if separate.insert(name.clone()) {
-                sink.write(&format!("haku/p-{name}.bin"), &block)?;
+            Some(name) => {
+                varint(buf, 0);
+                buf.extend_from_slice(name.as_bytes());
+                if separate.insert(name.clone()) {
+                    sink.write(&format!("haku/p-{name}.bin"), &block)?;
+                }
             }
         }
         shards.maybe_close()?;
