@@ -721,7 +721,7 @@ mod tests {
             .into_iter()
             .zip(meta_texts)
             .zip(&sections)
-            .map(|((meta, meta_text), sections)| Input { meta, meta_text, sections })
+            .map(|((meta, meta_text), sections)| Input { page: None, meta, meta_text, sections })
             .collect();
         let docs: usize = sections.iter().map(Vec::len).sum();
         assert!(docs > BATCH, "more than one batch: {docs}");
@@ -744,7 +744,12 @@ mod tests {
     fn sections_counted_ahead_score_as_counted_at_build() {
         let (metas, meta_texts, sections) = corpus();
         fn inputs<'a>(metas: &[PageMeta], texts: &[String], sections: &'a [Vec<TextSection>]) -> Vec<Input<'a>> {
-            metas.iter().zip(texts).zip(sections).map(|((m, t), s)| Input { meta: m.clone(), meta_text: t.clone(), sections: s }).collect()
+            metas
+                .iter()
+                .zip(texts)
+                .zip(sections)
+                .map(|((m, t), s)| Input { page: None, meta: m.clone(), meta_text: t.clone(), sections: s })
+                .collect()
         }
         let inputs = |sections| inputs(&metas, &meta_texts, sections);
         let whole = SearchIndex::build(&inputs(&sections), Counts::default(), Purpose::Export).unwrap();

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::content::front_matter::PageKind;
 use crate::content::library::{Page, ROOT};
-use crate::content::Library;
+use crate::content::{Library, PageId};
 use crate::markdown::{Rendered, TextSection};
 
 /// What a result shows about its page, and the values it can be filtered by.
@@ -27,6 +27,8 @@ pub struct PageMeta {
 
 /// One page to index.
 pub struct Input<'a> {
+    /// The page it is, or `None` for a section page.
+    pub page: Option<PageId>,
     pub meta: PageMeta,
     /// Words of the metadata field: description, topics, authors, funder,
     /// places, contact, partners.
@@ -61,6 +63,7 @@ pub fn inputs<'a>(
         .map(|p| {
             let m = &p.front.model;
             Input {
+                page: Some(p.id),
                 meta: PageMeta {
                     title: p.front.title.clone(),
                     url: url(&p.path),
@@ -80,6 +83,7 @@ pub fn inputs<'a>(
         let Some(md) = sections_md.get(s.id.0).filter(|md| !md.sections.is_empty()) else { continue };
         let parent = s.parent.filter(|p| *p != ROOT || s.id != ROOT).map(|p| lib.section(p).front.title.clone()).unwrap_or_default();
         out.push(Input {
+            page: None,
             meta: PageMeta {
                 title: s.front.title.clone(),
                 url: url(&s.path),

@@ -66,7 +66,7 @@ pub enum Sources {
 pub struct PagesDone {
     pages_md: Vec<Rendered>,
     sections_md: Vec<Rendered>,
-    /// The pages' search texts, counted (by page id: pages come first in the search's inputs).
+    /// The pages' search texts, counted: `counts.inputs` by page id.
     counts: Counts,
     changes: ChangeSet,
     renderer: Renderer,

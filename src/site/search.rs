@@ -56,6 +56,11 @@ impl Site {
         };
         let (index, results) = {
             let inputs = self.search_inputs(&pages_md, sections_md);
+            // The pass's counts are by page: here by input, each page's to its own.
+            let Counts { counter, inputs: mut by_page } = counts;
+            let ahead =
+                inputs.iter().map(|i| i.page.and_then(|id| by_page.get_mut(id.0)).map(std::mem::take).unwrap_or_default()).collect();
+            let counts = Counts { counter, inputs: ahead };
             // The export reads each result's title, address and headings from
             // `inputs` and writes them while the index is built: both keep the cores busy.
             rayon::join(
