@@ -217,7 +217,7 @@ impl Key {
 /// A word a task of a [`Counter`] numbered: its key, or itself when it is
 /// longer than a key holds. It holds no borrow of its text, so the text can
 /// be freed once counted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 enum Word {
     Short(Key),
     Long(Box<str>),
